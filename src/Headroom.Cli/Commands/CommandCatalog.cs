@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Headroom.Cli.Commands;
+
+/// <summary>Every subcommand of <c>headroom</c>, in the order <c>--help</c> lists them.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}

@@ -1,0 +1,3 @@
+using Headroom.Cli;
+
+return await HeadroomApp.RunAsync(args);
