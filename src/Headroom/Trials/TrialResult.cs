@@ -1,0 +1,61 @@
+using Headroom.Limits;
+
+namespace Headroom.Trials;
+
+/// <summary>What an experiment asks for: one start of the target under a limit (null = unlimited) and a knob set.</summary>
+public sealed record TrialRequest(MemoryQuantity? Limit, Knobs.KnobSet Knobs)
+{
+    /// <summary>How many times an OOM-killed target is started again, as a kubelet's restart policy would.</summary>
+    public int Restarts { get; init; }
+
+    /// <summary>A label experiments use to tell trials apart in reports (e.g. <c>edge</c>, <c>matrix r2</c>).</summary>
+    public string Purpose { get; init; } = "";
+}
+
+/// <summary>The load's figures that experiments compare (the whole report stays with the trial's files).</summary>
+public sealed record TrialLoadSummary(
+    long Requests,
+    long Succeeded,
+    long Errors,
+    double RequestsPerSecond,
+    TimeSpan AverageLatency,
+    TimeSpan P99Latency,
+    TimeSpan SlowestLatency,
+    TimeSpan Duration);
+
+/// <summary>
+/// Memory figures of a trial. Kernel figures are what the cgroup was charged; runtime figures are what the runtime
+/// says of itself (expvar, Prometheus, event counters). Null where the source was not available.
+/// </summary>
+public sealed record TrialMemorySummary(
+    long? PeakChargedBytes,
+    long? PeakAnonBytes,
+    long? PeakFileBytes,
+    long? MajorFaults,
+    long? RuntimeSysBytes,
+    long? RuntimeHeapAllocBytes,
+    long? RuntimeHeapSysBytes,
+    long? GcCount);
+
+/// <summary>One finished trial: what was asked, how it ended and why, and what was measured.</summary>
+public sealed record TrialResult(
+    TrialRequest Request,
+    TrialOutcome Outcome,
+    string Evidence,
+    TrialLoadSummary? Load,
+    TrialMemorySummary Memory,
+    int RestartCount,
+    TimeSpan WallTime)
+{
+    public bool Survived => Outcome == TrialOutcome.Survived;
+}
+
+/// <summary>
+/// Runs whole trials (start under the limit, wait ready, load, sample, stop, classify, clean up).
+/// Experiments (edge, matrix, floor, study) see only this; which runner is behind it (local cgroup, container,
+/// Kubernetes) is not their business.
+/// </summary>
+public interface ITrialExecutor
+{
+    Task<TrialResult> RunAsync(TrialRequest request, IProgress<string>? progress, CancellationToken cancellationToken);
+}
