@@ -9,9 +9,9 @@ namespace Headroom.Memory;
 /// </summary>
 public sealed class MemorySampler : IAsyncDisposable
 {
-    private readonly MemoryCgroup? _cgroup;
     private readonly Func<int?> _pid;
-    private readonly IReadOnlyList<IRuntimeFiguresSource> _runtime;
+    private readonly Func<RuntimeFigures?> _runtime;
+    private readonly Func<RuntimeFigures?> _counters;
     private readonly TimeSpan _interval;
     private readonly List<MemorySample> _samples = [];
     private readonly Lock _lock = new();
@@ -19,14 +19,18 @@ public sealed class MemorySampler : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    // runtime: the stats endpoint's source first, then the event counters' (either may be absent).
-    public MemorySampler(MemoryCgroup? cgroup, Func<int?> pid, IReadOnlyList<IRuntimeFiguresSource> runtime, TimeSpan interval)
+    // runtime: the latest figures of the stats endpoint; counters: those of the .NET event counters.
+    public MemorySampler(MemoryCgroup? cgroup, Func<int?> pid, Func<RuntimeFigures?> runtime, Func<RuntimeFigures?> counters, TimeSpan interval)
     {
-        _cgroup = cgroup;
+        Cgroup = cgroup;
         _pid = pid;
         _runtime = runtime;
+        _counters = counters;
         _interval = interval;
     }
+
+    /// <summary>The cgroup read at each tick (set late when a systemd scope makes it).</summary>
+    public MemoryCgroup? Cgroup { get; set; }
 
     /// <summary>The trial's phase written into each sample (<c>start</c>, <c>ready</c>, <c>load</c>, <c>stop</c>).</summary>
     public string Phase { get; set; } = "start";
@@ -50,10 +54,6 @@ public sealed class MemorySampler : IAsyncDisposable
 
     public void Start()
     {
-        foreach (var source in _runtime)
-        {
-            source.Start(_stop.Token);
-        }
         _loop = Task.Run(() => LoopAsync(_stop.Token));
     }
 
@@ -93,8 +93,8 @@ public sealed class MemorySampler : IAsyncDisposable
             status?.VmRssBytes,
             status?.VmHwmBytes,
             CompletedRequests,
-            _runtime.Count > 0 ? _runtime[0].Latest : null,
-            _runtime.Count > 1 ? _runtime[1].Latest : null);
+            _runtime(),
+            _counters());
         lock (_lock)
         {
             _samples.Add(sample);
@@ -107,7 +107,7 @@ public sealed class MemorySampler : IAsyncDisposable
     {
         try
         {
-            return _cgroup?.Read();
+            return Cgroup?.Read();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
@@ -121,10 +121,6 @@ public sealed class MemorySampler : IAsyncDisposable
         if (_loop is not null)
         {
             await _loop;
-        }
-        foreach (var source in _runtime)
-        {
-            await source.DisposeAsync();
         }
         _stop.Dispose();
     }
