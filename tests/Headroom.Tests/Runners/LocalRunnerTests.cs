@@ -8,6 +8,7 @@ using Headroom.Trials;
 namespace Headroom.Tests.Runners;
 
 /// <summary>Real processes under real kernel limits: the allocators' outcomes and what the samplers saw.</summary>
+[Collection(RealCgroupsCollection.Name)]
 public class LocalRunnerTests
 {
     private static readonly LocalRunnerOptions s_options = new() { Hold = TimeSpan.FromSeconds(1.5), StopGrace = TimeSpan.FromSeconds(1) };
