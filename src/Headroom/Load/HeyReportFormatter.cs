@@ -33,7 +33,8 @@ public static class HeyReportFormatter
         var most = report.Histogram.Count == 0 ? 0 : report.Histogram.Max(b => b.Count);
         foreach (var bucket in report.Histogram)
         {
-            var bar = most == 0 ? 0 : (int)(bucket.Count * BarWidth / most);
+            // Rounded, as hey does.
+            var bar = most == 0 ? 0 : (int)((bucket.Count * BarWidth + most / 2) / most);
             text.Append(CultureInfo.InvariantCulture, $"  {bucket.MarkSeconds:0.000} [{bucket.Count}]\t|{new string('■', bar)}\n");
         }
         text.Append("\n\nLatency distribution:\n");

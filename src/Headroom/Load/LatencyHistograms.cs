@@ -12,10 +12,16 @@ internal static class LatencyHistograms
 
     public static string Encode(HistogramBase histogram)
     {
-        // ByteBuffer.Allocate(byte[]) wraps the array, so the encoding lands in bytes.
-        var bytes = new byte[histogram.GetNeededByteBufferCapacity()];
-        var length = histogram.EncodeIntoCompressedByteBuffer(ByteBuffer.Allocate(bytes));
-        return Convert.ToBase64String(bytes, 0, length);
+        var buffer = ByteBuffer.Allocate(histogram.GetNeededByteBufferCapacity());
+        var length = histogram.EncodeIntoCompressedByteBuffer(buffer);
+        // The package exposes no way to copy the buffer out but byte by byte (a few hundred bytes).
+        var bytes = new byte[length];
+        buffer.Position = 0;
+        for (var i = 0; i < length; i++)
+        {
+            bytes[i] = buffer.Get();
+        }
+        return Convert.ToBase64String(bytes);
     }
 
     public static HistogramBase Decode(string base64)

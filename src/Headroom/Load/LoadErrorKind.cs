@@ -36,7 +36,7 @@ public static class LoadErrorKinds
     {
         LoadErrorKind.Refused => "connection refused",
         LoadErrorKind.Reset => "connection reset by peer",
-        LoadErrorKind.Timeout => "timeout: no complete response within -t",
+        LoadErrorKind.Timeout => "no complete response within the timeout (-t)",
         LoadErrorKind.Closed => "connection closed before the response was complete",
         LoadErrorKind.Protocol => "malformed HTTP response",
         LoadErrorKind.Redirect => "redirect to another origin not followed",
