@@ -56,7 +56,8 @@ internal sealed class GoLoadTarget : IAsyncDisposable
                 return _binary;
             }
             var source = Path.Combine(RepositoryRoot(), "bench", "load-target");
-            var output = Path.Combine(Path.GetTempPath(), $"headroom-load-target-{Environment.ProcessId}");
+            // In the test output folder, so repeated runs reuse it and nothing is left in /tmp.
+            var output = Path.Combine(AppContext.BaseDirectory, "load-target");
             var build = new ProcessStartInfo("go") { WorkingDirectory = source, UseShellExecute = false, RedirectStandardError = true };
             foreach (var arg in new[] { "build", "-o", output, "." })
             {
