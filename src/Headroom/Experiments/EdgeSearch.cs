@@ -65,6 +65,10 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
             }
             survival = found.Edge!.Value;
             largestFailing = found.LargestFailing;
+            if (!options.SearchHealthyEdge)
+            {
+                return run.Result(prediction, Q(survival), Q(largestFailing), null, null, null, null);
+            }
             healthy = await run.HealthySearch(survival).RunAsync(run.Tested, survival, survival, ceiling, cancellationToken);
             if (run.SurvivalVerdict(survival) == LimitVerdict.Pass && !run.Tested.Any(k => k > survival && run.SurvivalVerdict(k) == LimitVerdict.Fail))
             {

@@ -32,6 +32,9 @@ public sealed record EdgeSearchOptions
     /// <summary>The highest limit tried (null: 4x the unlimited run's peak charged memory, at least 64Mi).</summary>
     public MemoryQuantity? Max { get; init; }
 
+    /// <summary>False to stop at the survival edge (the floor search only needs that one).</summary>
+    public bool SearchHealthyEdge { get; init; } = true;
+
     /// <summary>A guard against a target whose outcomes contradict themselves forever.</summary>
     public int MaxTrials { get; init; } = DefaultMaxTrials;
 
