@@ -7,6 +7,10 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return ExperimentCommands.Edge();
+        yield return ExperimentCommands.Matrix();
+        yield return ExperimentCommands.Floor();
+        yield return RecommendCommand.Create();
+        yield return ExperimentCommands.Study();
     }
 }
