@@ -89,6 +89,7 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
             }
         }
 
+        tracker.Done();
         return new StudyResult(plan, baseline, edge, matrix, floor, notes, tracker.Run, tracker.Replayed, _time.GetElapsedTime(started));
     }
 
@@ -103,6 +104,9 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
         public int Replayed { get; private set; }
 
         public void Enter(string phase) => _phase = phase;
+
+        public void Done() =>
+            progress?.Report(new StudyProgress(StudyPhases.Done, Run + Replayed, Run + Replayed, TimeSpan.Zero, false, "study finished"));
 
         public void Finished(TrialResult result, bool replayed)
         {
