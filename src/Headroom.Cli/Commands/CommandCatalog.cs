@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return LoadCommand.Create();
         yield return ExperimentCommands.Edge();
         yield return ExperimentCommands.Matrix();
         yield return ExperimentCommands.Floor();
