@@ -55,18 +55,27 @@ internal static class PrometheusMemoryParser
             return (long)Math.Round(sample.Value);
         }
 
+        // Fallbacks in order: Go's client_golang; prometheus-net's own collectors; the runtime's System.Runtime meter as
+        // prometheus-net exports it (system_runtime_dotnet_*); the same meter as OpenTelemetry's exporter names it.
         var snapshot = new RuntimeMemorySnapshot(
             RuntimeMemorySnapshot.PrometheusFormat,
             Goroutines: Pick(() => One("go_goroutines"), () => One("process_num_threads")),
             Sys: Pick(() => One("go_memstats_sys_bytes"), () => One("process_private_memory_bytes")),
             HeapAlloc: Pick(() => One("go_memstats_heap_alloc_bytes"), () => One("dotnet_total_memory_bytes")),
-            HeapSys: Pick(() => One("go_memstats_heap_sys_bytes"), () => One("dotnet_gc_last_collection_memory_committed_size_bytes")),
-            HeapInuse: Pick(() => One("go_memstats_heap_inuse_bytes"), () => Sum("dotnet_gc_last_collection_heap_size_bytes")),
+            HeapSys: Pick(() => One("go_memstats_heap_sys_bytes"),
+                () => One("system_runtime_dotnet_gc_last_collection_memory_committed_size"),
+                () => One("dotnet_gc_last_collection_memory_committed_size_bytes")),
+            HeapInuse: Pick(() => One("go_memstats_heap_inuse_bytes"),
+                () => Sum("system_runtime_dotnet_gc_last_collection_heap_size"),
+                () => Sum("dotnet_gc_last_collection_heap_size_bytes")),
             // GC.CollectionCount(0) counts every collection (a gen-2 GC collects gen 0 too); the meter counts each
             // generation's collections apart, so those add up.
-            NumGC: Pick(() => One("go_gc_duration_seconds_count"), () => Labelled("dotnet_collection_count_total", "generation", "0"),
+            NumGC: Pick(() => One("go_gc_duration_seconds_count"),
+                () => Labelled("dotnet_collection_count_total", "generation", "0"),
+                () => Sum("system_runtime_dotnet_gc_collections"),
                 () => Sum("dotnet_gc_collections_total")),
             PauseTotalNs: Pick(() => One("go_gc_duration_seconds_sum", NanosecondsPerSecond),
+                () => One("system_runtime_dotnet_gc_pause_time", NanosecondsPerSecond),
                 () => One("dotnet_gc_pause_time_seconds_total", NanosecondsPerSecond)),
             Other: samples
                 .Where(s => !used.Contains(s) && IsMemoryFigure(s))
@@ -93,6 +102,8 @@ internal static class PrometheusMemoryParser
             || name.StartsWith("go_gc_", StringComparison.Ordinal)
             || name is "go_threads"
             || name.StartsWith("dotnet_", StringComparison.Ordinal)
+            || (name.StartsWith("system_runtime_dotnet_", StringComparison.Ordinal)
+                && (name.Contains("_gc_", StringComparison.Ordinal) || name.Contains("memory", StringComparison.Ordinal) || name.Contains("thread_count", StringComparison.Ordinal)))
             || (name.StartsWith("process_", StringComparison.Ordinal)
                 && (name.Contains("memory", StringComparison.Ordinal) || name.Contains("bytes", StringComparison.Ordinal) || name.Contains("threads", StringComparison.Ordinal)));
     }

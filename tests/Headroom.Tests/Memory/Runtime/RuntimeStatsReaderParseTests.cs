@@ -75,18 +75,24 @@ public class RuntimeStatsReaderParseTests
     }
 
     [Fact]
-    public void Parse_PrometheusNetText_MapsDotnetNamesLikeTheSampleExpvar()
+    public void Parse_PrometheusNetTextFromTheSample_MapsDotnetNamesLikeTheSampleExpvar()
     {
-        var snapshot = RuntimeStatsReader.Parse(RecordedBodies.Read("prometheus-net.txt"), "text/plain");
+        var snapshot = RuntimeStatsReader.Parse(RecordedBodies.Read("prometheus-net.txt"), "text/plain; version=0.0.4; charset=utf-8");
 
         Assert.Equal("prometheus", snapshot.Format);
-        Assert.Equal(29, snapshot.Goroutines);
-        Assert.Equal(171266048, snapshot.Sys);
-        Assert.Equal(9183312, snapshot.HeapAlloc);
-        Assert.Equal(19, snapshot.NumGC);
-        Assert.Equal(96870400, snapshot.Other["process_working_set_bytes"]);
-        Assert.Equal(4, snapshot.Other["dotnet_collection_count_total{generation=\"1\"}"]);
-        Assert.DoesNotContain(snapshot.Other.Keys, k => k.StartsWith("http_request_duration", StringComparison.Ordinal));
+        Assert.Equal(20, snapshot.Goroutines);
+        Assert.Equal(163516416, snapshot.Sys);
+        Assert.Equal(2926080, snapshot.HeapAlloc);
+        Assert.Equal(4820992, snapshot.HeapSys);
+        // The meter's per-generation heap sizes add up to GCMemoryInfo.HeapSizeBytes, the sample's expvar HeapInuse.
+        Assert.Equal(175872 + 54984 + 927680 + 0 + 83256, snapshot.HeapInuse);
+        Assert.Equal(6, snapshot.NumGC);
+        Assert.Equal(12933000, snapshot.PauseTotalNs);
+        Assert.Equal(95674368, snapshot.Other["process_working_set_bytes"]);
+        Assert.Equal(1, snapshot.Other["dotnet_collection_count_total{generation=\"1\"}"]);
+        Assert.Equal(17355376, snapshot.Other["system_runtime_dotnet_gc_heap_total_allocated"]);
+        Assert.DoesNotContain(snapshot.Other.Keys, k => k.Contains("jit", StringComparison.Ordinal));
+        Assert.DoesNotContain("process_start_time_seconds", snapshot.Other.Keys);
     }
 
     [Fact]
