@@ -80,7 +80,8 @@ internal static class PrometheusMemoryParser
             Other: samples
                 .Where(s => !used.Contains(s) && IsMemoryFigure(s))
                 .GroupBy(s => s.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal));
+                .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal)
+                .ToSorted());
 
         if (used.Count == 0 && snapshot.Other.Count == 0)
         {
@@ -89,6 +90,8 @@ internal static class PrometheusMemoryParser
         }
         return snapshot;
     }
+
+    private static SortedDictionary<string, double> ToSorted(this Dictionary<string, double> figures) => new(figures, StringComparer.Ordinal);
 
     private static bool IsMemoryFigure(PrometheusSample sample)
     {
