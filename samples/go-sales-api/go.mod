@@ -1,0 +1,3 @@
+module example.invalid/headroom/go-sales-api
+
+go 1.19
