@@ -1,3 +1,4 @@
+using Headroom.Processes;
 using Headroom.Tests.Support;
 
 namespace Headroom.Tests.SalesApi;
@@ -36,7 +37,7 @@ internal sealed class PostgresServer : IAsyncDisposable
         var server = new PostgresServer(folder, FreePort.Next());
         try
         {
-            if (ChildProcess.IsRoot)
+            if (Environment.IsPrivilegedProcess)
             {
                 await RunAsync("/bin/chown", ["postgres:postgres", folder], ct);
             }
@@ -57,13 +58,14 @@ internal sealed class PostgresServer : IAsyncDisposable
 
     private static async Task RunAsync(string tool, string[] args, CancellationToken ct)
     {
-        var (file, arguments) = ChildProcess.IsRoot && !tool.EndsWith("chown", StringComparison.Ordinal)
+        var (file, arguments) = Environment.IsPrivilegedProcess && !tool.EndsWith("chown", StringComparison.Ordinal)
             ? ("/usr/sbin/runuser", (string[])["-u", "postgres", "--", tool, .. args])
             : (tool, args);
-        var result = await ChildProcess.RunAsync(file, arguments, CommandTimeout, ct);
-        if (result.ExitCode != 0)
+        var result = await ProcessRunner.RunAsync(new ProcessSpec(file, arguments) { Timeout = CommandTimeout }, ct);
+        if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"{Path.GetFileName(tool)} exited {result.ExitCode}: {result.Output}");
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(tool)} exited {result.ExitCode}{(result.TimedOut ? " (timed out)" : "")}: {result.StandardOutput}{result.StandardError}");
         }
     }
 

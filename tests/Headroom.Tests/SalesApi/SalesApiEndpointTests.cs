@@ -192,7 +192,7 @@ public abstract class SalesApiEndpointTests(SalesApiFixture fixture)
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(fixture.Service.Process.Id, (int)body["pid"]!);
+        Assert.Equal(fixture.Service.Pid, (int)body["pid"]!);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using Headroom.Processes;
 using Headroom.Tests.Support;
 
 namespace Headroom.Tests.SalesApi;
@@ -14,7 +15,7 @@ public sealed class SalesApiLifecycleTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         await using var service = await SalesApiProcess.StartAsync(Path.Combine(_folder, "data"), [], ct);
 
-        var exit = await service.StopAsync(TimeSpan.FromSeconds(20));
+        var exit = await service.StopAsync();
 
         Assert.Equal(0, exit);
         Assert.Contains("sales-api: stopped", service.Output);
@@ -27,7 +28,7 @@ public sealed class SalesApiLifecycleTests : IAsyncLifetime
         var data = Path.Combine(_folder, "data");
         await using (var first = await SalesApiProcess.StartAsync(data, [], ct))
         {
-            await first.StopAsync(TimeSpan.FromSeconds(20));
+            await first.StopAsync();
         }
         var key = await File.ReadAllTextAsync(Path.Combine(data, "private.pem"), ct);
         Assert.True(File.Exists(Path.Combine(data, "sales.db")));
@@ -50,13 +51,14 @@ public sealed class SalesApiLifecycleTests : IAsyncLifetime
     [InlineData("--keys-path", "/nonexistent/key.pem")]
     public async Task BadSetting_ExitsWithCode2AndOneLine(params string[] args)
     {
-        var result = await ChildProcess.RunAsync("dotnet",
-            [RepositoryPaths.SalesApiDll, "--data-dir", Path.Combine(_folder, "data"), "--api-port", $"{FreePort.Next()}", "--debug-port", $"{FreePort.Next()}", .. args],
-            TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var result = await ProcessRunner.RunAsync(new ProcessSpec("dotnet",
+            [SampleBinaries.SalesApiDll, "--data-dir", Path.Combine(_folder, "data"), "--api-port", $"{FreePort.Next()}", "--debug-port", $"{FreePort.Next()}", .. args])
+            { Timeout = TimeSpan.FromSeconds(60) }, TestContext.Current.CancellationToken);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("sales-api: ", result.Output);
-        Assert.Single(result.Output.Split('\n'));
+        Assert.Equal("", result.StandardOutput);
+        Assert.StartsWith("sales-api: ", result.StandardError);
+        Assert.Single(result.StandardError.TrimEnd('\n').Split('\n'));
     }
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Headroom.Processes;
 using Headroom.Tests.Support;
 
 namespace Headroom.Tests.SalesApi;
@@ -9,21 +9,19 @@ namespace Headroom.Tests.SalesApi;
 internal sealed class SalesApiProcess : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output;
+    private readonly RunningProcess _process;
 
-    private SalesApiProcess(Process process, ConcurrentQueue<string> output, int apiPort, int debugPort)
+    private SalesApiProcess(RunningProcess process, int apiPort, int debugPort)
     {
         _process = process;
-        _output = output;
         Api = new Uri($"http://127.0.0.1:{apiPort}");
         Debug = new Uri($"http://127.0.0.1:{debugPort}");
     }
 
     public Uri Api { get; }
     public Uri Debug { get; }
-    public string Output => string.Join('\n', _output);
-    public Process Process => _process;
+    public string Output => _process.StandardOutput + _process.StandardError;
+    public int Pid => _process.Id;
 
     /// <summary>Starts the service with <paramref name="extraArgs"/> and returns once <c>/v1/readiness</c> answers 200.</summary>
     public static async Task<SalesApiProcess> StartAsync(string dataDir, IEnumerable<string> extraArgs, CancellationToken ct)
@@ -32,17 +30,15 @@ internal sealed class SalesApiProcess : IAsyncDisposable
         var debugPort = FreePort.Next();
         string[] args =
         [
-            RepositoryPaths.SalesApiDll, "--api-host", "127.0.0.1", "--api-port", $"{apiPort}",
+            SampleBinaries.SalesApiDll, "--api-host", "127.0.0.1", "--api-port", $"{apiPort}",
             "--debug-port", $"{debugPort}", "--data-dir", dataDir, .. extraArgs,
         ];
-        // Only what the service reads: no SALES_* from the developer's shell leaks into the tests.
-        var environment = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
-        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("SALES_", StringComparison.Ordinal)))
-        {
-            environment[name] = "";
-        }
-        var process = ChildProcess.Start("dotnet", args, out var output, environment);
-        var service = new SalesApiProcess(process, output, apiPort, debugPort);
+        // No SALES_* setting from the developer's shell leaks into the tests.
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(n => n.StartsWith("SALES_", StringComparison.Ordinal))
+            .ToDictionary(n => n, string? (_) => null);
+        var process = ProcessRunner.Start(new ProcessSpec("dotnet", args) { Environment = environment, GracePeriod = TimeSpan.FromSeconds(20) });
+        var service = new SalesApiProcess(process, apiPort, debugPort);
         try
         {
             await service.WaitUntilReadyAsync(ct);
@@ -63,7 +59,8 @@ internal sealed class SalesApiProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"the sample exited with {_process.ExitCode} before it was ready:\n{Output}");
+                var result = await _process.WaitForExitAsync(ct);
+                throw new InvalidOperationException($"the sample exited with {result.ExitCode} before it was ready:\n{Output}");
             }
             try
             {
@@ -84,30 +81,8 @@ internal sealed class SalesApiProcess : IAsyncDisposable
         throw new TimeoutException($"the sample was not ready within {ReadyTimeout.TotalSeconds} s:\n{Output}");
     }
 
-    /// <summary>SIGTERM, then waits for a graceful exit; kills it if it does not stop in time.</summary>
-    public async Task<int> StopAsync(TimeSpan grace)
-    {
-        if (!_process.HasExited)
-        {
-            ChildProcess.Terminate(_process);
-            using var wait = new CancellationTokenSource(grace);
-            try
-            {
-                await _process.WaitForExitAsync(wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync(CancellationToken.None);
-            }
-        }
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
+    /// <summary>SIGTERM, then waits for a graceful exit (the process tree is killed past 20 s); the exit code.</summary>
+    public async Task<int> StopAsync() => (await _process.StopAsync(CancellationToken.None)).ExitCode;
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(TimeSpan.FromSeconds(10));
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
