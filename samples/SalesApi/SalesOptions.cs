@@ -21,11 +21,11 @@ public sealed record SalesOptions
     public string DataDir { get; init; } = "data";
     /// <summary>An Npgsql connection string; empty means SQLite in <see cref="DataDir"/>.</summary>
     public string? PostgresConnectionString { get; init; }
-    /// <summary>PEM RSA private key; empty means <c>DataDir/private.pem</c>, generated at first start.</summary>
+    /// <summary>PEM RSA private key; empty means <c>DataDir/keys/&lt;kid&gt;.pem</c> (as the Go sample), generated at first start.</summary>
     public string? KeysPath { get; init; }
     public string ActiveKid { get; init; } = DefaultKid;
 
-    public string KeyFile => string.IsNullOrEmpty(KeysPath) ? Path.Combine(DataDir, "private.pem") : KeysPath;
+    public string KeyFile => string.IsNullOrEmpty(KeysPath) ? Path.Combine(DataDir, "keys", ActiveKid + ".pem") : KeysPath;
     public bool KeyFileIsGiven => !string.IsNullOrEmpty(KeysPath);
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
 
@@ -89,6 +89,10 @@ public sealed record SalesOptions
         options = values.TryGetValue("--db-postgres", out v) ? options with { PostgresConnectionString = v } : options;
         options = values.TryGetValue("--keys-path", out v) ? options with { KeysPath = v } : options;
         options = values.TryGetValue("--active-kid", out v) && v.Length > 0 ? options with { ActiveKid = v } : options;
+        if (options.ActiveKid.IndexOfAny(['/', '\\']) >= 0 || options.ActiveKid is "." or "..")
+        {
+            throw new ArgumentException($"--active-kid '{options.ActiveKid}' cannot be a path; use a name like {DefaultKid}");
+        }
         if (options.ApiPort == options.DebugPort)
         {
             throw new ArgumentException($"the API and the debug server cannot share port {options.ApiPort}");

@@ -11,7 +11,7 @@ namespace SalesApi.Api;
 /// </summary>
 public static class UsersEndpoint
 {
-    public const int MaxRows = 1000;
+    public const int MaxRows = 100;
     public const int MaxPage = 1_000_000;
 
     public static async Task<IResult> HandleAsync(HttpContext context, UserStore users, TokenService tokens, CancellationToken ct)

@@ -164,6 +164,7 @@ public abstract class SalesApiEndpointTests(SalesApiFixture fixture)
     [InlineData("page=1&rows=0")]
     [InlineData("page=1&rows=abc")]
     [InlineData("page=1&rows=100000")]
+    [InlineData("page=1&rows=101")]
     [InlineData("page=1&rows=-1")]
     [InlineData("page=0&rows=2")]
     [InlineData("page=x&rows=2")]

@@ -93,7 +93,7 @@ public abstract class SalesApiFixture : IAsyncLifetime
 /// <summary>The default setup: SQLite in the data folder, key generated there at first start.</summary>
 public sealed class SqliteSalesApiFixture : SalesApiFixture
 {
-    public override string KeyFile => Path.Combine(DataDir, "private.pem");
+    public override string KeyFile => Path.Combine(DataDir, "keys", DefaultKid + ".pem");
 
     protected override Task<IEnumerable<string>?> PrepareAsync(CancellationToken ct) => Task.FromResult<IEnumerable<string>?>([]);
 }

@@ -30,11 +30,11 @@ public sealed class SalesApiLifecycleTests : IAsyncLifetime
         {
             await first.StopAsync();
         }
-        var key = await File.ReadAllTextAsync(Path.Combine(data, "private.pem"), ct);
+        var key = await File.ReadAllTextAsync(Path.Combine(data, "keys", SalesApiFixture.DefaultKid + ".pem"), ct);
         Assert.True(File.Exists(Path.Combine(data, "sales.db")));
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "private.pem")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "keys", SalesApiFixture.DefaultKid + ".pem")));
         }
 
         await using var second = await SalesApiProcess.StartAsync(data, [], ct);
@@ -42,13 +42,14 @@ public sealed class SalesApiLifecycleTests : IAsyncLifetime
         using var ready = await http.GetAsync(new Uri(second.Api, "/v1/readiness"), ct);
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal(key, await File.ReadAllTextAsync(Path.Combine(data, "private.pem"), ct));
+        Assert.Equal(key, await File.ReadAllTextAsync(Path.Combine(data, "keys", SalesApiFixture.DefaultKid + ".pem"), ct));
     }
 
     [Theory]
     [InlineData("--no-such-flag")]
     [InlineData("--api-port", "70000")]
     [InlineData("--keys-path", "/nonexistent/key.pem")]
+    [InlineData("--active-kid", "../escape")]
     public async Task BadSetting_ExitsWithCode2AndOneLine(params string[] args)
     {
         var result = await ProcessRunner.RunAsync(new ProcessSpec("dotnet",
