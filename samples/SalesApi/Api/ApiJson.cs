@@ -22,7 +22,7 @@ public sealed partial class ApiJson : JsonSerializerContext;
 /// <summary>The API's error answers: JSON <c>{"error":"..."}</c> with the status that fits.</summary>
 public static class ApiErrors
 {
-    public static IResult Status(int status, string message) => Results.Json(new ErrorBody(message), ApiJson.Default.ErrorBody, statusCode: status);
+    public static IResult Status(int status, string message) => new JsonBody<ErrorBody>(new ErrorBody(message), ApiJson.Default.ErrorBody, status);
     public static IResult BadRequest(string message) => Status(StatusCodes.Status400BadRequest, message);
     public static IResult Unauthorized(string message) => Status(StatusCodes.Status401Unauthorized, message);
     public static IResult Forbidden(string message) => Status(StatusCodes.Status403Forbidden, message);

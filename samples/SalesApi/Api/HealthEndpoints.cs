@@ -12,7 +12,7 @@ public static class HealthEndpoints
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
             await users.PingAsync(timeout.Token);
-            return Results.Json(new StatusBody("ok"), ApiJson.Default.StatusBody);
+            return new JsonBody<StatusBody>(new StatusBody("ok"), ApiJson.Default.StatusBody);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -22,5 +22,5 @@ public static class HealthEndpoints
     }
 
     public static IResult Liveness() =>
-        Results.Json(new LivenessBody("up", Environment.MachineName, Environment.ProcessId), ApiJson.Default.LivenessBody);
+        new JsonBody<LivenessBody>(new LivenessBody("up", Environment.MachineName, Environment.ProcessId), ApiJson.Default.LivenessBody);
 }

@@ -29,7 +29,7 @@ public static class TokenEndpoint
         {
             return ApiErrors.Unauthorized("user is disabled");
         }
-        return Results.Json(new TokenBody(tokens.Issue(credentials.Id, credentials.Roles)), ApiJson.Default.TokenBody);
+        return new JsonBody<TokenBody>(new TokenBody(tokens.Issue(credentials.Id, credentials.Roles)), ApiJson.Default.TokenBody);
     }
 
     private static bool TryReadBasic(string header, out string email, out string password)

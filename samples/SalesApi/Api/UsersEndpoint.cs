@@ -47,7 +47,7 @@ public static class UsersEndpoint
             return ApiErrors.Unauthorized("user is disabled or unknown");
         }
         var (items, total) = await users.PageAsync(page, rows, ct);
-        return Results.Json(new UsersPage(items, total, page, rows), ApiJson.Default.UsersPage);
+        return new JsonBody<UsersPage>(new UsersPage(items, total, page, rows), ApiJson.Default.UsersPage);
     }
 
     private static bool TryReadNumber(string? text, int fallback, int min, int max, out int value)
