@@ -45,6 +45,50 @@ public sealed class SalesApiLifecycleTests : IAsyncLifetime
         Assert.Equal(key, await File.ReadAllTextAsync(Path.Combine(data, "keys", SalesApiFixture.DefaultKid + ".pem"), ct));
     }
 
+    [Fact]
+    public async Task EnvironmentVariables_ConfigureAddressesDataAndKid()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (apiPort, debugPort) = (FreePort.Next(), FreePort.Next());
+        var data = Path.Combine(_folder, "env-data");
+        var spec = new ProcessSpec("dotnet", [SampleBinaries.SalesApiDll])
+        {
+            Environment = new Dictionary<string, string?>
+            {
+                ["SALES_API_HOST"] = "127.0.0.1",
+                ["SALES_API_PORT"] = $"{apiPort}",
+                ["SALES_DEBUG_HOST"] = "127.0.0.1",
+                ["SALES_DEBUG_PORT"] = $"{debugPort}",
+                ["SALES_DATA_DIR"] = data,
+                ["SALES_DB_POSTGRES"] = "",
+                ["SALES_KEYS_PATH"] = "",
+                ["SALES_ACTIVE_KID"] = "test-kid",
+            },
+            GracePeriod = TimeSpan.FromSeconds(20),
+        };
+        await using var service = ProcessRunner.Start(spec);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var api = new Uri($"http://127.0.0.1:{apiPort}");
+        await SalesApiProcess.WaitUntilReadyAsync(service, api, ct);
+
+        using var token = await GetWithBasicAsync(http, new Uri(api, "/v1/users/token/test-kid"), ct);
+        using var defaultKid = await GetWithBasicAsync(http, new Uri(api, $"/v1/users/token/{SalesApiFixture.DefaultKid}"), ct);
+        using var vars = await http.GetAsync(new Uri($"http://127.0.0.1:{debugPort}/debug/vars"), ct);
+
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, defaultKid.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, vars.StatusCode);
+        Assert.True(File.Exists(Path.Combine(data, "sales.db")));
+        Assert.True(File.Exists(Path.Combine(data, "keys", "test-kid.pem")));
+    }
+
+    private static async Task<HttpResponseMessage> GetWithBasicAsync(HttpClient http, Uri url, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = SalesApiFixture.Basic(SalesApiFixture.AdminEmail, SalesApiFixture.Password);
+        return await http.SendAsync(request, ct);
+    }
+
     [Theory]
     [InlineData("--no-such-flag")]
     [InlineData("--api-port", "70000")]

@@ -41,7 +41,7 @@ internal sealed class SalesApiProcess : IAsyncDisposable
         var service = new SalesApiProcess(process, apiPort, debugPort);
         try
         {
-            await service.WaitUntilReadyAsync(ct);
+            await WaitUntilReadyAsync(process, service.Api, ct);
             return service;
         }
         catch
@@ -51,20 +51,21 @@ internal sealed class SalesApiProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync(CancellationToken ct)
+    /// <summary>Polls <c>/v1/readiness</c> until it answers 200; fails at once when the process has exited.</summary>
+    internal static async Task WaitUntilReadyAsync(RunningProcess process, Uri api, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < ReadyTimeout)
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                var result = await _process.WaitForExitAsync(ct);
-                throw new InvalidOperationException($"the sample exited with {result.ExitCode} before it was ready:\n{Output}");
+                var result = await process.WaitForExitAsync(ct);
+                throw new InvalidOperationException($"the sample exited with {result.ExitCode} before it was ready:\n{result.StandardOutput}{result.StandardError}");
             }
             try
             {
-                using var response = await http.GetAsync(new Uri(Api, "/v1/readiness"), ct);
+                using var response = await http.GetAsync(new Uri(api, "/v1/readiness"), ct);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -78,7 +79,7 @@ internal sealed class SalesApiProcess : IAsyncDisposable
             }
             await Task.Delay(100, ct);
         }
-        throw new TimeoutException($"the sample was not ready within {ReadyTimeout.TotalSeconds} s:\n{Output}");
+        throw new TimeoutException($"the sample was not ready within {ReadyTimeout.TotalSeconds} s:\n{process.StandardOutput}{process.StandardError}");
     }
 
     /// <summary>SIGTERM, then waits for a graceful exit (the process tree is killed past 20 s); the exit code.</summary>
