@@ -7,6 +7,12 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return LoadCommand.Create();
+        yield return ExperimentCommands.Edge();
+        yield return ExperimentCommands.Matrix();
+        yield return ExperimentCommands.Floor();
+        yield return RecommendCommand.Create();
+        yield return ExperimentCommands.Study();
         yield return VarsCommand.Create();
     }
 }
