@@ -14,5 +14,6 @@ internal static class CommandCatalog
         yield return ExperimentCommands.Floor();
         yield return RecommendCommand.Create();
         yield return ExperimentCommands.Study();
+        yield return VarsCommand.Create();
     }
 }
