@@ -62,4 +62,12 @@ public static class ChartStyle
     }
 
     public static double Mebibytes(long bytes) => bytes / (double)(1024 * 1024);
+
+    /// <summary>A limit as a label: its Kubernetes form when that is whole mebibytes or more (<c>13Mi</c>), else
+    /// MiB with a decimal (a predicted <c>11.4 MiB</c> reads better than <c>11682Ki</c>).</summary>
+    public static string LimitText(Limits.MemoryQuantity limit) =>
+        limit.Bytes % Limits.MemoryQuantity.Mebibyte == 0 ? limit.ToKubernetes() : limit.ToMebibyteString();
+
+    /// <summary>The legend goes right of the plot, where it covers no data.</summary>
+    public static void ShowLegendOutside(Plot plot) => plot.ShowLegend(Edge.Right);
 }

@@ -57,7 +57,7 @@ public static class EdgePathChart
         var pad = Math.Max(0.5, (high - low) * 0.12);
         plot.Axes.SetLimitsY(Math.Max(0, low - pad), high + pad);
         plot.Axes.SetLimitsX(0.4, trials[^1].Number + 0.6);
-        plot.ShowLegend(Alignment.UpperRight);
+        ChartStyle.ShowLegendOutside(plot);
         var description = FormattableString.Invariant($"{trials.Count} trials: ")
             + string.Join(", ", trials.Select(t => FormattableString.Invariant($"#{t.Number} {t.Limit.ToKubernetes()} {t.Outcome.ToKebab()}")))
             + $". Survival edge {input.SurvivalEdge?.ToKubernetes() ?? "not found"}, healthy edge {input.HealthyEdge?.ToKubernetes() ?? "not found"}.";
@@ -71,9 +71,7 @@ public static class EdgePathChart
             return;
         }
         var line = plot.Add.HorizontalLine(Mi(value), 2, color, pattern);
-        line.LegendText = $"{name} {value.ToKubernetes()}";
-        line.LabelText = $"{name} {value.ToKubernetes()}";
-        line.LabelFontSize = 13;
+        line.LegendText = $"{name} {ChartStyle.LimitText(value)}";
     }
 
     private static double Mi(MemoryQuantity limit) => ChartStyle.Mebibytes(limit.Bytes);

@@ -63,7 +63,7 @@ public static class KernelVsRuntimeChart
             Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(), groups.Select(g => g.Label).ToArray());
         plot.Axes.SetLimitsX(-0.6, Math.Max(0, groups.Count - 1) + 0.6);
         plot.Axes.SetLimitsY(0, Math.Max(1, top) * 1.22);
-        plot.ShowLegend(Alignment.UpperLeft);
+        ChartStyle.ShowLegendOutside(plot);
         var description = groups.Count == 0
             ? "No trials to compare."
             : string.Join("; ", groups.Select(g => $"{g.Label}: " + string.Join(", ", present

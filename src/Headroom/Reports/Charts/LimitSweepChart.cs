@@ -38,7 +38,7 @@ public static class LimitSweepChart
         if (input.BaselineRequestsPerSecond is { } baseline)
         {
             Reference(plot, baseline, "unlimited baseline", LinePattern.Dotted);
-            Reference(plot, baseline * input.HealthyFraction, string.Create(CultureInfo.InvariantCulture, $"healthy: {input.HealthyFraction:P0} of baseline"), LinePattern.Dashed);
+            Reference(plot, baseline * input.HealthyFraction, string.Create(CultureInfo.InvariantCulture, $"healthy: {input.HealthyFraction * 100:0}% of baseline"), LinePattern.Dashed);
         }
         var top = Draw(plot, input, p => p.RequestsPerSecond);
         return Finish(plot, input, id, title, Math.Max(top, input.BaselineRequestsPerSecond ?? 0), "req/s", p => p.RequestsPerSecond is { } r ? r.ToString("0", CultureInfo.InvariantCulture) : null);
@@ -118,7 +118,7 @@ public static class LimitSweepChart
             plot.Axes.SetLimitsX(low - pad, high + pad);
         }
         plot.Axes.SetLimitsY(0, Math.Max(1, top) * 1.15);
-        plot.ShowLegend(Alignment.LowerRight);
+        ChartStyle.ShowLegendOutside(plot);
         var description = string.Join("; ", input.Series.Select(s =>
             $"{s.Name}: " + string.Join(", ", s.Points.OrderBy(p => p.Limit).Select(p =>
                 $"{p.Limit.ToKubernetes()} " + (format(p) is { } v ? $"{v} {unit}" : "failed") + (p.Failures > 0 && format(p) is not null ? $" ({p.Failures} of {p.Trials} failed)" : "")))));

@@ -41,8 +41,6 @@ public static class MemoryTimelineChart
         {
             var line = plot.Add.HorizontalLine(ChartStyle.Mebibytes(limit.Bytes), 2, ChartStyle.Limit, LinePattern.Dashed);
             line.LegendText = $"limit {limit.ToKubernetes()}";
-            line.LabelText = $"limit {limit.ToKubernetes()}";
-            line.LabelFontSize = 13;
         }
         var kills = MarkKills(plot, samples);
         var end = Seconds(samples[^1]);
@@ -56,7 +54,7 @@ public static class MemoryTimelineChart
 
         plot.Axes.SetLimitsX(0, Math.Max(end, 0.1) * 1.04);
         plot.Axes.SetLimitsY(0, TopMebibytes(samples, input.Limit) * 1.12);
-        plot.ShowLegend(Alignment.UpperLeft);
+        ChartStyle.ShowLegendOutside(plot);
         var peak = samples.Max(s => s.PeakBytes ?? s.UsageBytes ?? 0);
         var description = FormattableString.Invariant($"{input.Label}: {samples.Count} samples over {end:0.0} s; kernel peak {ChartStyle.Mebibytes(peak):0.0} MiB")
             + (input.Limit is { } l ? $" against a limit of {l.ToKubernetes()}" : " without a limit")

@@ -35,27 +35,35 @@ public static partial class SvgChartRenderer
         return new SvgChart(id, title, description, root.ToString(SaveOptions.DisableFormatting));
     }
 
+    // Skia numbers clip paths with a process-wide counter; renumbering them per chart makes the same data give the
+    // same bytes, and the chart's id as prefix keeps them unique on a page with many charts.
     private static void Prefix(XElement root, string id)
     {
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var element in root.DescendantsAndSelf())
         {
             if (element.Attribute("id") is { } own)
             {
-                own.Value = $"{id}-{own.Value}";
+                var fresh = string.Create(CultureInfo.InvariantCulture, $"{id}-{renamed.Count + 1}");
+                renamed[own.Value] = fresh;
+                own.Value = fresh;
             }
-            foreach (var attribute in element.Attributes())
+        }
+        foreach (var attribute in root.DescendantsAndSelf().Attributes())
+        {
+            if (attribute.Value.Contains("url(#", StringComparison.Ordinal))
             {
-                if (attribute.Value.Contains("url(#", StringComparison.Ordinal))
-                {
-                    attribute.Value = attribute.Value.Replace("url(#", $"url(#{id}-", StringComparison.Ordinal);
-                }
+                attribute.Value = References().Replace(attribute.Value, m => renamed.TryGetValue(m.Groups[1].Value, out var fresh) ? $"url(#{fresh})" : m.Value);
             }
-            if (element.Attribute(XLink + "href") is { } link && link.Value.StartsWith('#'))
+            else if (attribute.Name == XLink + "href" && attribute.Value.StartsWith('#') && renamed.TryGetValue(attribute.Value[1..], out var target))
             {
-                link.Value = $"#{id}-{link.Value[1..]}";
+                attribute.Value = "#" + target;
             }
         }
     }
+
+    [GeneratedRegex(@"url\(#([^)]+)\)")]
+    private static partial Regex References();
 
     private static void Tidy(XElement element)
     {

@@ -6,15 +6,16 @@ namespace Headroom.Reports.Html;
 /// <summary>
 /// Renders a <see cref="ReportDocument"/> as one self-contained HTML page: inline CSS, charts as inline SVG, no
 /// script, no external file, font or URL. All text is escaped; the only markup taken as it is is the charts' SVG,
-/// which <see cref="Charts.SvgChartRenderer"/> produced as well-formed XML.
+/// which <see cref="Charts.SvgChartRenderer"/> produced as well-formed XML. The page is also well-formed XML
+/// (void elements self-closed), so tests and tools can read it with an XML parser.
 /// </summary>
 public static class HtmlReport
 {
     public static string Render(ReportDocument document)
     {
         var html = new StringBuilder(64 * 1024);
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n")
             .Append("<title>").Append(HtmlText.Escape(document.Title)).Append("</title>\n")
             .Append("<style>\n").Append(HtmlReportStyle.Css).Append("\n</style>\n</head>\n<body>\n<main>\n")
             .Append("<h1>").Append(HtmlText.Escape(document.Title)).Append("</h1>\n");
