@@ -125,11 +125,13 @@ public sealed class ChartSvgTests
     {
         var groups = new[]
         {
-            new KernelVsRuntimeGroup("baseline (no limit)", 16L << 20, 14L << 20, 4L << 20, 1L << 20),
+            new KernelVsRuntimeGroup("baseline", 16L << 20, 14L << 20, 4L << 20, 1L << 20),
             new KernelVsRuntimeGroup("13Mi none", 13L << 20, 13L << 20, 4L << 20, null),
         };
-        var texts = Texts(Parse(KernelVsRuntimeChart.Render(groups, "matrix", "k")));
-        foreach (var label in new[] { "baseline (no limit)", "13Mi none", "kernel peak (charged)", "runtime Sys", "runtime HeapSys", "runtime HeapAlloc", "16.0" })
+        var root = Parse(KernelVsRuntimeChart.Render(groups, "matrix", "k"));
+        Assert.Contains("baseline: kernel peak (charged) 16.0 MiB, runtime Sys 14.0 MiB", root.Element(Svg + "desc")!.Value, StringComparison.Ordinal);
+        var texts = Texts(root);
+        foreach (var label in new[] { "baseline", "13Mi", "none", "kernel peak (charged)", "runtime Sys", "runtime HeapSys", "runtime HeapAlloc" })
         {
             Assert.Contains(label, texts, StringComparison.Ordinal);
         }

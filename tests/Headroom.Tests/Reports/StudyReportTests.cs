@@ -23,7 +23,7 @@ public sealed class StudyReportTests
         Assert.Contains("Edge search path (edge search)", titles);
         Assert.Contains(titles, t => t.StartsWith("Throughput against limit (matrix", StringComparison.Ordinal));
         Assert.Contains(titles, t => t.StartsWith("p99 latency against limit (matrix", StringComparison.Ordinal));
-        Assert.Contains(titles, t => t.StartsWith("Kernel peak against the runtime's figures", StringComparison.Ordinal));
+        Assert.Contains(titles, t => t.StartsWith("Kernel peak vs runtime figures", StringComparison.Ordinal));
         Assert.Contains("Memory over time: baseline, no limit", titles);
         Assert.Contains(titles, t => t.Contains("(survival edge)", StringComparison.Ordinal));
         Assert.All(page.Descendants("figure"), f => Assert.False(string.IsNullOrWhiteSpace(f.Element("figcaption")?.Value)));

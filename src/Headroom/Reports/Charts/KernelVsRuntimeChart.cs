@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace Headroom.Reports.Charts;
 
-/// <summary>One group of bars: a trial or a limit (<c>baseline</c>, <c>12Mi none</c>) and its figures in bytes (null: not measured).</summary>
+/// <summary>One group of bars: a trial or a limit (<c>baseline</c>, <c>12Mi none</c>; a space breaks the axis label) and its figures in bytes (null: not measured).</summary>
 public sealed record KernelVsRuntimeGroup(string Label, long? KernelPeakBytes, long? SysBytes, long? HeapSysBytes, long? HeapAllocBytes);
 
 /// <summary>
@@ -22,7 +22,7 @@ public static class KernelVsRuntimeChart
 
     public static SvgChart Render(IReadOnlyList<KernelVsRuntimeGroup> groups, string context, string id)
     {
-        var title = $"Kernel peak against the runtime's figures ({context})";
+        var title = $"Kernel peak vs runtime figures ({context})";
         var plot = ChartStyle.NewPlot(title, "", "memory (MiB)");
         var present = Figures.Where(f => groups.Any(g => f.Value(g) is not null)).ToList();
         var bars = new List<Bar>();
@@ -46,21 +46,19 @@ public static class KernelVsRuntimeChart
                     Size = barWidth * 0.92,
                     FillColor = present[f].Color,
                     LineWidth = 0,
-                    Label = mebibytes.ToString("0.0", CultureInfo.InvariantCulture),
                 });
             }
         }
         if (bars.Count > 0)
         {
-            var plottable = plot.Add.Bars(bars);
-            plottable.ValueLabelStyle.FontSize = 11;
+            plot.Add.Bars(bars);
         }
         foreach (var figure in present)
         {
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = figure.Name, FillColor = figure.Color });
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(), groups.Select(g => g.Label).ToArray());
+            Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(), groups.Select(g => g.Label.Replace(' ', '\n')).ToArray());
         plot.Axes.SetLimitsX(-0.6, Math.Max(0, groups.Count - 1) + 0.6);
         plot.Axes.SetLimitsY(0, Math.Max(1, top) * 1.22);
         ChartStyle.ShowLegendOutside(plot);

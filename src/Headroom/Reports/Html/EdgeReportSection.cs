@@ -16,8 +16,8 @@ internal static class EdgeReportSection
         var blocks = new List<ReportBlock>
         {
             new ReportParagraph(Findings(search)),
-            new ReportParagraph($"Predicted edge {ReportFormat.Limit(search.Prediction.Edge)}: {search.Prediction.Explanation}."
-                + (search.PredictionErrorBytes is { } error ? $" The survival edge was {ReportFormat.Mebibytes(error)} {(error >= 0 ? "above" : "below")} the prediction." : "")),
+            new ReportParagraph($"Predicted edge {(search.Prediction.Edge is { } predicted ? ChartStyle.LimitText(predicted) : "none")}: {search.Prediction.Explanation}."
+                + (search.PredictionErrorBytes is { } error ? $" The survival edge was {ReportFormat.Mebibytes(Math.Abs(error))} {(error >= 0 ? "above" : "below")} the prediction." : "")),
         };
         if (search.NoEdgeMessage is { } none)
         {

@@ -36,7 +36,7 @@ internal static class MatrixReportSection
             "Median p99 latency per limit, one line per knob set."));
         var groups = new List<KernelVsRuntimeGroup> { baseline.Memory };
         groups.AddRange(matrix.Cells.Select(c => Group(matrix, c)));
-        blocks.Add(new ReportFigure(KernelVsRuntimeChart.Render(groups, "baseline and matrix cells, medians", "kernel-vs-runtime"),
+        blocks.Add(new ReportFigure(KernelVsRuntimeChart.Render(groups, "matrix medians", "kernel-vs-runtime"),
             "What the kernel charged at its peak (the figure the limit is enforced against) beside what the runtime reports of itself. "
             + "The gap is memory the runtime does not count: code, stacks, page cache."));
         return blocks;

@@ -115,7 +115,7 @@ public static class StudyReportBuilder
         };
         if (study.Matrix is null)
         {
-            blocks.Add(new ReportFigure(KernelVsRuntimeChart.Render([BaselineGroup(study)], "baseline", "kernel-vs-runtime"),
+            blocks.Add(new ReportFigure(KernelVsRuntimeChart.Render([BaselineGroup(study)], "no limit", "kernel-vs-runtime"),
                 "What the kernel charged at its peak beside what the runtime reports of itself."));
         }
         return blocks;
@@ -124,7 +124,7 @@ public static class StudyReportBuilder
     private static KernelVsRuntimeGroup BaselineGroup(StudyResult study)
     {
         var m = study.Baseline.Memory;
-        return new KernelVsRuntimeGroup("baseline (no limit)", m.PeakChargedBytes, m.RuntimeSysBytes, m.RuntimeHeapSysBytes, m.RuntimeHeapAllocBytes);
+        return new KernelVsRuntimeGroup("baseline", m.PeakChargedBytes, m.RuntimeSysBytes, m.RuntimeHeapSysBytes, m.RuntimeHeapAllocBytes);
     }
 
     private static IReadOnlyList<ReportBlock> Recommendation(ReportRecommendation? recommendation) =>
