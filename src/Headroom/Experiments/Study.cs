@@ -10,6 +10,9 @@ namespace Headroom.Experiments;
 /// </summary>
 public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider? time = null)
 {
+    /// <summary>Writes each live trial's memory series next to its record (the runner's samples; null: none kept).</summary>
+    public Func<TrialResult, string, CancellationToken, Task>? SaveSamples { get; init; }
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async Task<StudyResult> RunAsync(StudyPlan plan, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
@@ -33,7 +36,7 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
         ITrialExecutor Phase(string phase)
         {
             tracker.Enter(phase);
-            return new RecordingTrialExecutor(folder, hash, phase, live, tracker.Finished);
+            return new RecordingTrialExecutor(folder, hash, phase, live, tracker.Finished, SaveSamples);
         }
 
         var spec = plan.Spec;
@@ -86,6 +89,7 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
             }
         }
 
+        tracker.Done();
         return new StudyResult(plan, baseline, edge, matrix, floor, notes, tracker.Run, tracker.Replayed, _time.GetElapsedTime(started));
     }
 
@@ -100,6 +104,9 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
         public int Replayed { get; private set; }
 
         public void Enter(string phase) => _phase = phase;
+
+        public void Done() =>
+            progress?.Report(new StudyProgress(StudyPhases.Done, Run + Replayed, Run + Replayed, TimeSpan.Zero, false, "study finished"));
 
         public void Finished(TrialResult result, bool replayed)
         {

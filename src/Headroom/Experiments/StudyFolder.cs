@@ -88,7 +88,7 @@ public sealed class StudyFolder
     }
 
     public static string SamplesPath(string phase, int index) =>
-        System.IO.Path.Combine(SamplesFolder, $"{phase}-{index:D3}.csv");
+        System.IO.Path.Combine(SamplesFolder, $"{phase}-{index:D3}.jsonl");
 
     public void WritePlan(StudyPlan plan) => WriteJson(PlanFile, plan);
 

@@ -16,6 +16,8 @@ public static class StudyJson
     private static JsonSerializerOptions Create(bool indented) => new(JsonSerializerDefaults.Web)
     {
         WriteIndented = indented,
+        // Evidence quotes logs ("oom_kill 0 -> 1"); the files are read by people and scripts, never embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new MemoryQuantityConverter(), new JsonStringEnumConverter<TargetRuntime>(JsonNamingPolicy.KebabCaseLower) },
     };

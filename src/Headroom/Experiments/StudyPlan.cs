@@ -13,6 +13,9 @@ public static class StudyPhases
     public const string Matrix = "matrix";
     public const string Floor = "floor";
 
+    /// <summary>Not a phase: the last progress report of a finished study.</summary>
+    public const string Done = "done";
+
     public static IReadOnlyList<string> All { get; } = [Baseline, Edge, Matrix, Floor];
 }
 

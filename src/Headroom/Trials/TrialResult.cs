@@ -10,9 +10,6 @@ public sealed record TrialRequest(MemoryQuantity? Limit, Knobs.KnobSet Knobs)
 
     /// <summary>A label experiments use to tell trials apart in reports (e.g. <c>edge</c>, <c>matrix r2</c>).</summary>
     public string Purpose { get; init; } = "";
-
-    /// <summary>Where the executor writes the trial's memory samples (a study gives each trial a file; null: nowhere).</summary>
-    public string? SamplesPath { get; init; }
 }
 
 /// <summary>The load's figures that experiments compare (the whole report stays with the trial's files).</summary>
