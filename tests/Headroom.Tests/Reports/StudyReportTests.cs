@@ -1,3 +1,5 @@
+using Headroom.Experiments;
+using Headroom.Reports;
 using Headroom.Reports.Html;
 
 namespace Headroom.Tests.Reports;
@@ -37,10 +39,40 @@ public sealed class StudyReportTests
         var (study, samples) = await RecordedStudy.LoadAsync(TestContext.Current.CancellationToken);
         var yaml = "resources:\n  limits:\n    memory: 17Mi\n";
         var page = HtmlReportTests.ParseXhtml(HtmlReport.Render(StudyReportBuilder.Build(study, samples,
-            new StudyReportExtras { Recommendation = new ReportRecommendation("Set the limit to 17Mi.", yaml) })));
+            new StudyReportExtras { Recommendation = new ReportRecommendation(["Set the limit to 17Mi."], ["GOGC=off ran slower."], yaml) })));
 
         var section = page.Descendants("section").Single(s => (string?)s.Attribute("id") == "recommendation");
         Assert.Equal(yaml, section.Element("pre")!.Value);
         Assert.Contains("Set the limit to 17Mi.", section.Value, StringComparison.Ordinal);
+        Assert.Contains("Caveat: GOGC=off ran slower.", section.Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_StudyReport_PutsReportHtmlBesideReportMdWithTheSameRecommendation()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var work = Directory.CreateTempSubdirectory("headroom-study-report-").FullName;
+        try
+        {
+            var folder = StudyFolder.OpenExisting(RecordedStudy.CopyTo(Path.Combine(work, "study")));
+            var study = await new Study(null, folder).RunAsync(folder.ReadPlan(), null, cancellationToken);
+            var report = StudyReport.From(study, new RecommendOptions());
+            StudyReportWriter.Write(folder, report);
+
+            var path = await HtmlReportWriter.WriteAsync(folder, report, cancellationToken);
+
+            Assert.Equal(Path.Combine(folder.Path, MarkdownReport.FileName), Path.Combine(Path.GetDirectoryName(path)!, MarkdownReport.FileName));
+            Assert.True(File.Exists(Path.Combine(folder.Path, MarkdownReport.FileName)));
+            var page = HtmlReportTests.ParseXhtml(await File.ReadAllTextAsync(path, cancellationToken));
+            var section = page.Descendants("section").Single(s => (string?)s.Attribute("id") == "recommendation");
+            var yaml = Assert.IsType<string>(report.Recommendation?.ContainerYaml);
+            Assert.Equal(yaml, section.Element("pre")!.Value);
+            Assert.Contains(yaml.TrimEnd('\n'), await File.ReadAllTextAsync(Path.Combine(folder.Path, MarkdownReport.FileName), cancellationToken), StringComparison.Ordinal);
+            Assert.All(report.Recommendation!.Prose, p => Assert.Contains(p, section.Value, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 }

@@ -17,7 +17,7 @@ internal static class EdgeReportSection
         {
             new ReportParagraph(Findings(search)),
             new ReportParagraph($"Predicted edge {(search.Prediction.Edge is { } predicted ? ChartStyle.LimitText(predicted) : "none")}: {search.Prediction.Explanation}."
-                + (search.PredictionErrorBytes is { } error ? $" The survival edge was {ReportFormat.Mebibytes(Math.Abs(error))} {(error >= 0 ? "above" : "below")} the prediction." : "")),
+                + (search.PredictionErrorBytes is { } error ? $" The survival edge was {ReportFormat.Mi(Math.Abs(error))} {(error >= 0 ? "above" : "below")} the prediction." : "")),
         };
         if (search.NoEdgeMessage is { } none)
         {
@@ -67,10 +67,10 @@ internal static class EdgeReportSection
             t.Result.Outcome.ToKebab(),
             t.Result.Evidence,
             t.Healthy ? "yes" : "no",
-            ReportFormat.Mebibytes(t.Result.Memory.PeakAnonBytes),
-            ReportFormat.Mebibytes(t.Result.Memory.PeakFileBytes),
-            ReportFormat.RequestsPerSecond(t.Result.Load?.RequestsPerSecond),
-            ReportFormat.Milliseconds(t.Result.Load?.P99Latency),
+            ReportFormat.Mi(t.Result.Memory.PeakAnonBytes),
+            ReportFormat.Mi(t.Result.Memory.PeakFileBytes),
+            ReportFormat.Rps(t.Result.Load?.RequestsPerSecond),
+            ReportFormat.Ms(t.Result.Load?.P99Latency),
         ]).ToList();
         return new ReportTable($"Trials of the {context}",
             ["#", "step", "limit", "outcome", "evidence", "healthy", "peak anon", "peak file", "req/s", "p99"], rows, Numeric);

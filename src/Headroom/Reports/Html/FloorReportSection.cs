@@ -15,16 +15,16 @@ internal static class FloorReportSection
         [
             what,
             ReportFormat.Limit(point?.Limit),
-            ReportFormat.RequestsPerSecond(point?.RequestsPerSecond),
-            ReportFormat.Milliseconds(point?.AverageLatency),
-            ReportFormat.Milliseconds(point?.P99Latency),
+            ReportFormat.Rps(point?.RequestsPerSecond),
+            ReportFormat.Ms(point?.AverageLatency),
+            ReportFormat.Ms(point?.P99Latency),
         ];
         blocks.Add(new ReportTable($"The floor with {floor.Knobs.Describe()} against the edge without knobs (as the article's Listing 11)",
             ["", "limit", "req/s", "avg latency", "p99"],
             [Row($"floor with {floor.Knobs.Name}", floor.Floor), Row("survival edge without knobs", floor.NoKnobEdge)], Numeric));
         if (floor.ThroughputRatio is { } ratio)
         {
-            blocks.Add(new ReportParagraph($"At its floor the service kept {ReportFormat.Percent(ratio)} of the req/s it had at the edge without knobs: "
+            blocks.Add(new ReportParagraph($"At its floor the service kept {Percentages.Format(ratio)} of the req/s it had at the edge without knobs: "
                 + "that is the cost of surviving on less memory."));
         }
         blocks.AddRange(EdgeReportSection.Blocks(floor.Search, StudyPhases.Floor, $"floor search with {floor.Knobs.Name}", samples, options));

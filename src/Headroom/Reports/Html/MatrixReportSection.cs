@@ -48,12 +48,12 @@ internal static class MatrixReportSection
         [
             $"{c.Limit.Limit.ToKubernetes()} ({c.Limit.Label})",
             c.Knobs.Describe(),
-            ReportFormat.RequestsPerSecond(c.MedianRequestsPerSecond),
+            ReportFormat.Rps(c.MedianRequestsPerSecond),
             c.MinRequestsPerSecond is { } min && c.MaxRequestsPerSecond is { } max
-                ? $"{ReportFormat.RequestsPerSecond(min)}–{ReportFormat.RequestsPerSecond(max)}" : ReportFormat.Missing,
-            ReportFormat.Milliseconds(c.MedianAverageLatency),
-            ReportFormat.Milliseconds(c.MedianP99Latency),
-            ReportFormat.Number(c.MedianGcCount, "0"),
+                ? $"{ReportFormat.Rps(min)}–{ReportFormat.Rps(max)}" : "-",
+            ReportFormat.Ms(c.MedianAverageLatency),
+            ReportFormat.Ms(c.MedianP99Latency),
+            ReportFormat.Count(c.MedianGcCount),
             $"{c.Survived}/{c.Trials}",
             c.OomKills.ToString(CultureInfo.InvariantCulture),
             c.OtherFailures.ToString(CultureInfo.InvariantCulture),
@@ -68,15 +68,15 @@ internal static class MatrixReportSection
         [
             r.Limit.Limit.ToKubernetes(),
             $"{r.Knobs.Name} / {r.Versus.Name}",
-            r.Interval is { } i ? ReportFormat.Number(i.Estimate, "0.000") : ReportFormat.Missing,
-            r.Interval is { } ci ? $"{ReportFormat.Number(ci.Low, "0.000")}–{ReportFormat.Number(ci.High, "0.000")}" : ReportFormat.Missing,
+            r.Interval is { } i ? ReportFormat.Ratio(i.Estimate) : "-",
+            r.Interval is { } ci ? $"{ReportFormat.Ratio(ci.Low)}–{ReportFormat.Ratio(ci.High)}" : "-",
             r.PairedRounds.ToString(CultureInfo.InvariantCulture),
             r.Interval is null ? "too few paired rounds"
                 : r.Interval.WithinNoise ? "within noise"
                 : r.Interval.Estimate > 1 ? "knob faster" : "knob slower",
         ]).ToList();
         var confidence = matrix.Ratios.Select(r => r.Interval?.Confidence).FirstOrDefault(c => c is not null) ?? MatrixOptions.DefaultConfidence;
-        return new ReportTable($"Throughput ratio knob / none per limit, paired by round ({ReportFormat.Percent(confidence)} bootstrap interval)",
+        return new ReportTable($"Throughput ratio knob / none per limit, paired by round ({Percentages.Format(confidence)} bootstrap interval)",
             ["limit", "ratio of", "req/s ratio", "interval", "paired rounds", "verdict"], rows, RatioNumeric);
     }
 

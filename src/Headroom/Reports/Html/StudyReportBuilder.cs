@@ -5,8 +5,13 @@ using Headroom.Trials;
 
 namespace Headroom.Reports.Html;
 
-/// <summary>The recommendation as <c>recommend</c> wrote it: prose, and the Kubernetes container snippet as YAML.</summary>
-public sealed record ReportRecommendation(string Prose, string Yaml);
+/// <summary>The recommendation as <c>recommend</c> wrote it: its paragraphs, caveats, the Kubernetes container snippet
+/// as YAML, or why there is none.</summary>
+public sealed record ReportRecommendation(IReadOnlyList<string> Prose, IReadOnlyList<string> Caveats, string? Yaml, string? Unavailable = null)
+{
+    public static ReportRecommendation From(Recommendation recommendation) =>
+        new(recommendation.Prose, recommendation.Caveats, recommendation.ContainerYaml, recommendation.Unavailable);
+}
 
 /// <summary>What a report needs beyond the study's results (each optional).</summary>
 public sealed record StudyReportExtras
@@ -28,6 +33,13 @@ public sealed record StudyReportExtras
 /// </summary>
 public static class StudyReportBuilder
 {
+    /// <summary>The HTML view of the model report.md and summary.json render (<see cref="StudyReport"/>).</summary>
+    public static ReportDocument Build(StudyReport report, StudySamples samples, StudyReportExtras? extras = null) =>
+        Build(report.Study, samples, (extras ?? new StudyReportExtras()) with
+        {
+            Recommendation = report.Recommendation is { } r ? ReportRecommendation.From(r) : extras?.Recommendation,
+        });
+
     public static ReportDocument Build(StudyResult study, StudySamples samples, StudyReportExtras? extras = null)
     {
         extras ??= new StudyReportExtras();
@@ -82,12 +94,12 @@ public static class StudyReportBuilder
             blocks.Add(new ReportParagraph(
                 $"Survival edge {ReportFormat.Limit(edge.SurvivalEdge)}: the least memory at which the service survived the load {study.Plan.Spec.Confirm} times in a row. "
                 + $"Healthy edge {(edge.HealthyEdge is { } h ? h.ToKubernetes() : "not found")}: the least at which it also kept "
-                + $"{ReportFormat.Percent(study.Plan.Spec.Healthy)} of the unlimited req/s with p99 within {ReportFormat.Number(EdgeSearchOptions.DefaultP99Factor)}x. Deploy from the healthy edge."));
+                + $"{Percentages.Format(study.Plan.Spec.Healthy)} of the unlimited req/s with p99 within {EdgeSearchOptions.DefaultP99Factor.ToString("0.#", CultureInfo.InvariantCulture)}x. Deploy from the healthy edge."));
         }
         if (study.Floor?.Floor is { } floor)
         {
             blocks.Add(new ReportParagraph($"With {study.Floor.Knobs.Describe()} it survived down to {floor.Limit.ToKubernetes()}"
-                + (study.Floor.ThroughputRatio is { } r ? $", at {ReportFormat.Percent(r)} of the edge's req/s." : ".")));
+                + (study.Floor.ThroughputRatio is { } r ? $", at {Percentages.Format(r)} of the edge's req/s." : ".")));
         }
         blocks.AddRange(study.Notes.Select(n => new ReportNote(n)));
         if (blocks.Count == 0)
@@ -106,9 +118,9 @@ public static class StudyReportBuilder
             new ReportTable("The unlimited run",
                 ["outcome", "req/s", "avg latency", "p99", "peak charged", "peak anon", "peak file", "runtime Sys", "runtime HeapAlloc"],
                 [[
-                    b.Outcome.ToKebab(), ReportFormat.RequestsPerSecond(b.Load?.RequestsPerSecond), ReportFormat.Milliseconds(b.Load?.AverageLatency),
-                    ReportFormat.Milliseconds(b.Load?.P99Latency), ReportFormat.Mebibytes(m.PeakChargedBytes), ReportFormat.Mebibytes(m.PeakAnonBytes),
-                    ReportFormat.Mebibytes(m.PeakFileBytes), ReportFormat.Mebibytes(m.RuntimeSysBytes), ReportFormat.Mebibytes(m.RuntimeHeapAllocBytes),
+                    b.Outcome.ToKebab(), ReportFormat.Rps(b.Load?.RequestsPerSecond), ReportFormat.Ms(b.Load?.AverageLatency),
+                    ReportFormat.Ms(b.Load?.P99Latency), ReportFormat.Mi(m.PeakChargedBytes), ReportFormat.Mi(m.PeakAnonBytes),
+                    ReportFormat.Mi(m.PeakFileBytes), ReportFormat.Mi(m.RuntimeSysBytes), ReportFormat.Mi(m.RuntimeHeapAllocBytes),
                 ]],
                 new HashSet<int> { 1, 2, 3, 4, 5, 6, 7, 8 }),
             TrialTimelines.Figure(samples, StudyPhases.Baseline, 0, "baseline, no limit", b),
@@ -127,8 +139,23 @@ public static class StudyReportBuilder
         return new KernelVsRuntimeGroup("baseline", m.PeakChargedBytes, m.RuntimeSysBytes, m.RuntimeHeapSysBytes, m.RuntimeHeapAllocBytes);
     }
 
-    private static IReadOnlyList<ReportBlock> Recommendation(ReportRecommendation? recommendation) =>
-        recommendation is null
-            ? [new ReportNote("No recommendation was computed for this study (run 'headroom recommend --from <folder>').")]
-            : [new ReportParagraph(recommendation.Prose), new ReportPreformatted("Kubernetes container settings (YAML)", recommendation.Yaml)];
+    private static List<ReportBlock> Recommendation(ReportRecommendation? recommendation)
+    {
+        if (recommendation is null)
+        {
+            return [new ReportNote("No recommendation was computed for this study (run 'headroom recommend --from <folder>').")];
+        }
+        var blocks = new List<ReportBlock>();
+        blocks.AddRange(recommendation.Prose.Select(p => new ReportParagraph(p)));
+        blocks.AddRange(recommendation.Caveats.Select(c => new ReportNote($"Caveat: {c}")));
+        if (recommendation.Yaml is { } yaml)
+        {
+            blocks.Add(new ReportPreformatted("Kubernetes container settings (YAML)", yaml));
+        }
+        if (recommendation.Unavailable is { } why)
+        {
+            blocks.Add(new ReportNote(why));
+        }
+        return blocks;
+    }
 }
