@@ -32,7 +32,7 @@ using (var rsa = System.Security.Cryptography.RSA.Create(2048))
 {
     await File.WriteAllTextAsync(key, rsa.ExportRSAPrivateKeyPem(), cancel.Token);
 }
-var executor = new SamplesWritingExecutor(new LocalTrialExecutor(new GoSampleTarget(binary, key), new UsersLoad(requests, 10), new LocalRunnerOptions()));
+var executor = new StartFailedExecutor(new LocalTrialExecutor(new GoSampleTarget(binary, key), new UsersLoad(requests, 10), new LocalRunnerOptions()));
 var spec = new StudySpec
 {
     Name = "go-sales-api",
@@ -42,12 +42,19 @@ var spec = new StudySpec
 };
 var plan = new StudyPlan(spec.Name, spec, StudyPhases.All);
 var progress = new Progress<StudyProgress>(p => Console.WriteLine($"{p.Phase} {p.Trial}/{p.EstimatedTotal}: {p.Description}"));
-var result = await new Study(executor, StudyFolder.Open(folder)).RunAsync(plan, progress, cancel.Token);
+var study = new Study(executor, StudyFolder.Open(folder))
+{
+    SaveSamples = async (trial, path, cancellationToken) =>
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await SampleSeries.WriteAsync(path, trial.Details.Samples, cancellationToken);
+    },
+};
+var result = await study.RunAsync(plan, progress, cancel.Token);
 Console.WriteLine($"survival edge {result.Edge?.SurvivalEdge}, healthy edge {result.Edge?.HealthyEdge}, floor {result.Floor?.Floor?.Limit}, {result.TrialsRun} trials in {result.Elapsed}");
 
-/// <summary>Writes each trial's samples where the study asked (the runner keeps them in the result), and records a
-/// target that never became ready as start-failed (the runner of this recording threw instead).</summary>
-sealed class SamplesWritingExecutor(ITrialExecutor inner) : ITrialExecutor
+/// <summary>Records a target that never became ready as start-failed (the runner of this recording threw instead).</summary>
+sealed class StartFailedExecutor(ITrialExecutor inner) : ITrialExecutor
 {
     public async Task<TrialResult> RunAsync(TrialRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
@@ -60,11 +67,6 @@ sealed class SamplesWritingExecutor(ITrialExecutor inner) : ITrialExecutor
         catch (Headroom.UserInputException e) when (e.Message.Contains("never answered", StringComparison.Ordinal))
         {
             return new TrialResult(request, TrialOutcome.StartFailed, e.Message, null, new TrialMemorySummary(null, null, null, null, null, null, null, null), 0, wall.Elapsed);
-        }
-        if (request.SamplesPath is { } path)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await SampleSeries.WriteAsync(path, result.Details.Samples, cancellationToken);
         }
         return result;
     }

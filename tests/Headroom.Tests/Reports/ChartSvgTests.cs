@@ -27,7 +27,7 @@ public sealed class ChartSvgTests
     [Fact]
     public async Task MemoryTimeline_RecordedOomKilledTrial_DrawsSeriesLimitLineAndKill()
     {
-        var samples = await SampleSeries.ReadAsync(Path.Combine(RecordedStudy.Folder, "samples", "edge-000.csv"), TestContext.Current.CancellationToken);
+        var samples = await SampleSeries.ReadAsync(Path.Combine(RecordedStudy.Folder, "samples", "edge-000.jsonl"), TestContext.Current.CancellationToken);
         var chart = MemoryTimelineChart.Render(new MemoryTimelineInput("edge #1 at 11Mi", samples, MemoryQuantity.Parse("11Mi"), TrialOutcome.OomKilled), "t1");
 
         var texts = Texts(Parse(chart));
