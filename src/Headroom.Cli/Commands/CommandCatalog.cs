@@ -7,13 +7,13 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield return LoadCommand.Create();
-        yield return RunCommand.Create();
+        yield return ExperimentCommands.Study();
         yield return ExperimentCommands.Edge();
         yield return ExperimentCommands.Matrix();
         yield return ExperimentCommands.Floor();
         yield return RecommendCommand.Create();
-        yield return ExperimentCommands.Study();
+        yield return RunCommand.Create();
+        yield return LoadCommand.Create();
         yield return VarsCommand.Create();
     }
 }
