@@ -68,9 +68,9 @@ internal static class ExperimentCommands
         var report = recommend
             ? StudyReport.From(result, new RecommendOptions { Margin = plan.Spec.Margin })
             : new StudyReport(result, null);
-        StudyReportWriter.Write(folder, report);
+        await StudyReportWriter.WriteAsync(folder, report, ct);
         StudyTables.Render(console, report, recommend);
-        console.MarkupLineInterpolated($"reports: {Path.Combine(folder.Path, MarkdownReport.FileName)}, {Path.Combine(folder.Path, SummaryJson.FileName)}");
+        console.MarkupLineInterpolated($"reports: {Path.Combine(folder.Path, MarkdownReport.FileName)}, {Path.Combine(folder.Path, Reports.Html.HtmlReportWriter.FileName)}, {Path.Combine(folder.Path, SummaryJson.FileName)}");
         return 0;
     }
 

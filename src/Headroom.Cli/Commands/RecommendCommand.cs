@@ -27,7 +27,7 @@ internal static class RecommendCommand
             var result = await new Experiments.Study(null, folder).RunAsync(plan, null, ct);
             var options = new RecommendOptions { Margin = parsed.GetValue(margin) ?? plan.Spec.Margin };
             var report = StudyReport.From(result, options);
-            StudyReportWriter.Write(folder, report);
+            await StudyReportWriter.WriteAsync(folder, report, ct);
             var console = ExperimentCommands.ConsoleFor(parsed.InvocationConfiguration.Output);
             if (report.Recommendation is { } recommendation)
             {

@@ -48,7 +48,7 @@ public sealed class StudyReportTests
     }
 
     [Fact]
-    public async Task WriteAsync_StudyReport_PutsReportHtmlBesideReportMdWithTheSameRecommendation()
+    public async Task StudyReportWriter_WritesReportHtmlBesideReportMdWithTheSameRecommendation()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var work = Directory.CreateTempSubdirectory("headroom-study-report-").FullName;
@@ -57,9 +57,9 @@ public sealed class StudyReportTests
             var folder = StudyFolder.OpenExisting(RecordedStudy.CopyTo(Path.Combine(work, "study")));
             var study = await new Study(null, folder).RunAsync(folder.ReadPlan(), null, cancellationToken);
             var report = StudyReport.From(study, new RecommendOptions());
-            StudyReportWriter.Write(folder, report);
+            await StudyReportWriter.WriteAsync(folder, report, cancellationToken);
 
-            var path = await HtmlReportWriter.WriteAsync(folder, report, cancellationToken);
+            var path = Path.Combine(folder.Path, HtmlReportWriter.FileName);
 
             Assert.Equal(Path.Combine(folder.Path, MarkdownReport.FileName), Path.Combine(Path.GetDirectoryName(path)!, MarkdownReport.FileName));
             Assert.True(File.Exists(Path.Combine(folder.Path, MarkdownReport.FileName)));
