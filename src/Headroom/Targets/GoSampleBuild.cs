@@ -33,12 +33,9 @@ public sealed class GoSampleBuild
     /// <exception cref="UserInputException">No folder above it holds the Go sample.</exception>
     public static GoSampleBuild FromDirectory(string startDirectory)
     {
-        for (var dir = new DirectoryInfo(Path.GetFullPath(startDirectory)); dir is not null; dir = dir.Parent)
+        if (SampleCheckout.Find(Path.Combine(SampleFolder, "go.mod"), startDirectory) is { } root)
         {
-            if (File.Exists(Path.Combine(dir.FullName, SampleFolder, "go.mod")))
-            {
-                return new GoSampleBuild(dir.FullName);
-            }
+            return new GoSampleBuild(root);
         }
         throw new UserInputException(
             $"the Go sample ({SampleFolder}) was not found above {startDirectory}; run headroom from its checkout");

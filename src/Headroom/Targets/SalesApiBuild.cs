@@ -23,12 +23,9 @@ public sealed class SalesApiBuild(string repositoryRoot)
     /// <exception cref="UserInputException">No folder above it holds the sample.</exception>
     public static SalesApiBuild FromDirectory(string startDirectory)
     {
-        for (var dir = new DirectoryInfo(Path.GetFullPath(startDirectory)); dir is not null; dir = dir.Parent)
+        if (SampleCheckout.Find(SampleFolder, startDirectory) is { } root)
         {
-            if (Directory.Exists(Path.Combine(dir.FullName, SampleFolder)))
-            {
-                return new SalesApiBuild(dir.FullName);
-            }
+            return new SalesApiBuild(root);
         }
         throw new UserInputException(
             $"the bundled sample ({SampleFolder}) was not found above {startDirectory}; run headroom from its checkout, or give a command after '--'");
