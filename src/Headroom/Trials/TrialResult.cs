@@ -48,6 +48,9 @@ public sealed record TrialResult(
     TimeSpan WallTime)
 {
     public bool Survived => Outcome == TrialOutcome.Survived;
+
+    /// <summary>Where and how it ran, before/after figures, the load report and the sample series (empty for runners without them).</summary>
+    public TrialDetails Details { get; init; } = new();
 }
 
 /// <summary>

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Headroom.Cgroups;
+
+/// <summary>
+/// The tool's own memory cgroup, under which every trial gets a fresh child named <c>headroom-&lt;pid&gt;-&lt;n&gt;</c>.
+/// The owner's pid in the name lets a later start find the children of a run that was killed and remove them.
+/// </summary>
+public sealed partial class TrialCgroups
+{
+    public const string Prefix = "headroom-";
+    private static int s_counter;
+
+    private TrialCgroups(CgroupLocation parent) => Parent = parent;
+
+    public CgroupLocation Parent { get; }
+
+    [GeneratedRegex(@"^headroom-(?<pid>\d+)-\d+$")]
+    private static partial Regex TrialName();
+
+    /// <summary>The tool's own memory cgroup when a child can be made in it; null with the reason otherwise.</summary>
+    public static TrialCgroups? TryOpenOwn(out string reason)
+    {
+        var location = CgroupLocator.LocateSelf(out reason);
+        return location is null ? null : TryOpen(location, out reason);
+    }
+
+    public static TrialCgroups? TryOpen(CgroupLocation parent, out string reason)
+    {
+        if (!Directory.Exists(parent.Directory))
+        {
+            reason = $"{parent.Directory} does not exist";
+            return null;
+        }
+        if (parent.Version == CgroupVersion.V2 && !EnableMemoryForChildren(parent.Directory, out reason))
+        {
+            return null;
+        }
+        var probe = Path.Combine(parent.Directory, $"{Prefix}{Environment.ProcessId}-probe");
+        try
+        {
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            reason = $"cannot create a cgroup under {parent.Directory} ({e.Message.TrimEnd('.')})";
+            return null;
+        }
+        reason = "";
+        return new TrialCgroups(parent);
+    }
+
+    private static bool EnableMemoryForChildren(string directory, out string reason)
+    {
+        var controllers = CgroupFiles.ReadText(directory, "cgroup.subtree_control") ?? "";
+        if (controllers.Split(' ', StringSplitOptions.TrimEntries).Contains("memory"))
+        {
+            reason = "";
+            return true;
+        }
+        try
+        {
+            CgroupFiles.Write(directory, "cgroup.subtree_control", "+memory");
+            reason = "";
+            return true;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            // cgroup v2 forbids controllers in the children of a cgroup that has processes of its own.
+            reason = $"cannot enable the memory controller for children of {directory} ({e.Message.TrimEnd('.')}); " +
+                     "run headroom in a leaf cgroup of its own, e.g. under systemd-run --user --scope";
+            return false;
+        }
+    }
+
+    /// <summary>Makes a fresh, empty child cgroup for one trial.</summary>
+    public MemoryCgroup Create()
+    {
+        var n = Interlocked.Increment(ref s_counter);
+        var directory = Path.Combine(Parent.Directory, string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Environment.ProcessId}-{n}"));
+        Directory.CreateDirectory(directory);
+        return Open(Parent.Version, directory);
+    }
+
+    public static MemoryCgroup Open(CgroupVersion version, string directory) => version == CgroupVersion.V1
+        ? new CgroupV1MemoryCgroup(directory)
+        : new CgroupV2MemoryCgroup(directory);
+
+    /// <summary>
+    /// Removes the trial cgroups left by runs whose process is gone (killed with SIGKILL, machine crash): their
+    /// processes are killed first, so no target of an earlier run survives it. Returns the names removed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SweepStaleAsync(CancellationToken cancellationToken)
+    {
+        var removed = new List<string>();
+        foreach (var directory in Directory.EnumerateDirectories(Parent.Directory, Prefix + "*"))
+        {
+            var match = TrialName().Match(Path.GetFileName(directory));
+            if (!match.Success || IsAlive(int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture)))
+            {
+                continue;
+            }
+            if (await Open(Parent.Version, directory).DestroyAsync(cancellationToken))
+            {
+                removed.Add(Path.GetFileName(directory));
+            }
+        }
+        return removed;
+    }
+
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
+}

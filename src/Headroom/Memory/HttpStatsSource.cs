@@ -1,0 +1,70 @@
+namespace Headroom.Memory;
+
+/// <summary>
+/// Polls the target's stats endpoint (expvar JSON or Prometheus text) at the sampling interval; a poll still in
+/// flight is not doubled, so a slow endpoint costs the target at most one request at a time.
+/// </summary>
+public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval) : IRuntimeFiguresSource
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    public RuntimeFigures? Latest { get; private set; }
+
+    /// <summary>The last error reading the endpoint (null after a good read).</summary>
+    public string? LastError { get; private set; }
+
+    public async Task<RuntimeFigures?> ReadNowAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(TimeSpan.FromSeconds(2));
+            using var response = await http.GetAsync(url, attempt.Token);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadAsStringAsync(attempt.Token);
+            var figures = RuntimeStatsParsing.Parse(body, response.Content.Headers.ContentType?.MediaType);
+            Latest = figures;
+            LastError = null;
+            return figures;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException && !cancellationToken.IsCancellationRequested)
+        {
+            LastError = e.Message;
+            return null;
+        }
+    }
+
+    public void Start(CancellationToken cancellationToken)
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        _loop = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(interval);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(linked.Token))
+                {
+                    await ReadNowAsync(linked.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                linked.Dispose();
+            }
+        }, CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+
+namespace Headroom.Memory;
+
+/// <summary>
+/// One moment of a trial: what the kernel charged the cgroup (usage, peak, anon and file parts), its pressure
+/// counters, the process's own view (VmRSS, VmHWM), the runtime's figures and how many requests had completed.
+/// Kept in order as the trial's time series, one JSON object a line, so a report can chart memory against the limit.
+/// </summary>
+public sealed record MemorySample(
+    [property: JsonPropertyName("t_ms")] long ElapsedMilliseconds,
+    [property: JsonPropertyName("phase")] string Phase,
+    [property: JsonPropertyName("usage")] long? UsageBytes,
+    [property: JsonPropertyName("peak")] long? PeakBytes,
+    [property: JsonPropertyName("anon")] long? AnonBytes,
+    [property: JsonPropertyName("file")] long? FileBytes,
+    [property: JsonPropertyName("active_file")] long? ActiveFileBytes,
+    [property: JsonPropertyName("inactive_file")] long? InactiveFileBytes,
+    [property: JsonPropertyName("pgmajfault")] long? MajorFaults,
+    [property: JsonPropertyName("failcnt")] long? Failcnt,
+    [property: JsonPropertyName("oom_kill")] long? OomKills,
+    [property: JsonPropertyName("vm_rss")] long? VmRssBytes,
+    [property: JsonPropertyName("vm_hwm")] long? VmHwmBytes,
+    [property: JsonPropertyName("completed")] long? CompletedRequests,
+    [property: JsonPropertyName("runtime")] RuntimeFigures? Runtime,
+    [property: JsonPropertyName("counters")] RuntimeFigures? Counters);

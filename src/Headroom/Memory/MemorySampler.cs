@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Headroom.Cgroups;
+
+namespace Headroom.Memory;
+
+/// <summary>
+/// Samples every source together at a fixed interval (100 ms by default) into the trial's time series: the cgroup's
+/// files, <c>/proc/&lt;pid&gt;/status</c>, the latest runtime figures and the completed-request count.
+/// </summary>
+public sealed class MemorySampler : IAsyncDisposable
+{
+    private readonly Func<int?> _pid;
+    private readonly Func<RuntimeFigures?> _runtime;
+    private readonly Func<RuntimeFigures?> _counters;
+    private readonly TimeSpan _interval;
+    private readonly List<MemorySample> _samples = [];
+    private readonly Lock _lock = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    // runtime: the latest figures of the stats endpoint; counters: those of the .NET event counters.
+    public MemorySampler(MemoryCgroup? cgroup, Func<int?> pid, Func<RuntimeFigures?> runtime, Func<RuntimeFigures?> counters, TimeSpan interval)
+    {
+        Cgroup = cgroup;
+        _pid = pid;
+        _runtime = runtime;
+        _counters = counters;
+        _interval = interval;
+    }
+
+    /// <summary>The cgroup read at each tick (set late when a systemd scope makes it).</summary>
+    public MemoryCgroup? Cgroup { get; set; }
+
+    /// <summary>The trial's phase written into each sample (<c>start</c>, <c>ready</c>, <c>load</c>, <c>stop</c>).</summary>
+    public string Phase { get; set; } = "start";
+
+    /// <summary>Completed requests so far, fed by the load's progress.</summary>
+    public long? CompletedRequests { get; set; }
+
+    /// <summary>Called on the sampler's loop after each sample (the thrashing detector listens here).</summary>
+    public event Action<MemorySample>? Sampled;
+
+    public IReadOnlyList<MemorySample> Samples
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _samples];
+            }
+        }
+    }
+
+    public void Start()
+    {
+        _loop = Task.Run(() => LoopAsync(_stop.Token));
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_interval);
+        try
+        {
+            do
+            {
+                Take();
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Takes one sample now and appends it to the series.</summary>
+    public MemorySample Take()
+    {
+        var reading = ReadCgroup();
+        var status = _pid() is { } pid ? ProcStatus.Read(pid) : null;
+        var sample = new MemorySample(
+            _clock.ElapsedMilliseconds,
+            Phase,
+            reading?.UsageBytes,
+            reading?.PeakBytes,
+            reading?.AnonBytes,
+            reading?.FileBytes,
+            reading?.ActiveFileBytes,
+            reading?.InactiveFileBytes,
+            reading?.MajorFaults,
+            reading?.Failcnt,
+            reading?.OomKills,
+            status?.VmRssBytes,
+            status?.VmHwmBytes,
+            CompletedRequests,
+            _runtime(),
+            _counters());
+        lock (_lock)
+        {
+            _samples.Add(sample);
+        }
+        Sampled?.Invoke(sample);
+        return sample;
+    }
+
+    private CgroupMemoryReading? ReadCgroup()
+    {
+        try
+        {
+            return Cgroup?.Read();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+        _stop.Dispose();
+    }
+}

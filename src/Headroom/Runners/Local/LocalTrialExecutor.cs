@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Headroom.Cgroups;
+using Headroom.Trials;
+
+namespace Headroom.Runners.Local;
+
+/// <summary>
+/// Runs trials on this machine under a real kernel limit: a fresh child cgroup per trial, the target placed in it
+/// before its first instruction, a cold start by default, samplers every 100 ms, load, restarts like a kubelet's,
+/// the outcome with its evidence, and everything it started ended and removed afterwards, also on cancellation.
+/// </summary>
+public sealed class LocalTrialExecutor : ITrialExecutor
+{
+    private readonly ITargetDefinition _target;
+    private readonly ITrialLoad? _load;
+    private readonly LocalRunnerOptions _options;
+    private readonly Lock _lock = new();
+    private Task<LimitPlacement>? _opening;
+
+    public LocalTrialExecutor(ITargetDefinition target, ITrialLoad? load, LocalRunnerOptions options)
+    {
+        _target = target;
+        _load = load;
+        _options = options;
+    }
+
+    /// <summary>Trial cgroups of killed earlier runs removed when this executor first ran.</summary>
+    public IReadOnlyList<string> SweptStale { get; private set; } = [];
+
+    /// <summary>Chooses how limits are applied and removes what killed earlier runs left behind.</summary>
+    public Task<LimitPlacement> OpenAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            // A failed or cancelled opening is tried again by the next trial.
+            if (_opening is null || _opening.IsFaulted || _opening.IsCanceled)
+            {
+                _opening = OpenOnceAsync(cancellationToken);
+            }
+            return _opening;
+        }
+    }
+
+    private async Task<LimitPlacement> OpenOnceAsync(CancellationToken cancellationToken)
+    {
+        var placement = LimitPlacement.Choose();
+        if (placement.Cgroups is { } cgroups)
+        {
+            SweptStale = await cgroups.SweepStaleAsync(cancellationToken);
+        }
+        return placement;
+    }
+
+    public async Task<TrialResult> RunAsync(TrialRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var placement = await OpenAsync(cancellationToken);
+        var launch = await _target.PrepareAsync(cancellationToken);
+        var wall = Stopwatch.StartNew();
+        MemoryCgroup? cgroup = null;
+        try
+        {
+            TrialPreflight.Check(request, launch);
+            cgroup = placement.Cgroups?.Create();
+            if (cgroup is not null && request.Limit is { } limit)
+            {
+                cgroup.SetLimit(limit.Bytes);
+            }
+            var eviction = _options.Warm
+                ? null
+                : PageCacheEvictor.Evict(launch.Files.Count > 0 ? launch.Files : TargetFiles.ForCommand(launch.Command, launch.WorkingDirectory));
+            progress?.Report(eviction is null ? "warm start (page cache left as it is)" : $"cold start: evicted {eviction.Files} files ({eviction.Bytes / 1048576.0:0.0} MiB) from the page cache");
+            await using var run = new LocalTrialRun(request, launch, placement, cgroup, _load, _options, progress);
+            var result = await run.ExecuteAsync(cancellationToken);
+            return result with
+            {
+                WallTime = wall.Elapsed,
+                Details = result.Details with
+                {
+                    Target = _target.Describe(),
+                    ColdStart = eviction is not null,
+                    Eviction = eviction is null ? "warm: page cache left as it was" : $"cold: {eviction.Files} files, {eviction.Bytes / 1048576.0:0.0} MiB evicted",
+                },
+            };
+        }
+        finally
+        {
+            if (cgroup is not null && !await cgroup.DestroyAsync(CancellationToken.None))
+            {
+                progress?.Report($"could not remove {cgroup.Directory}; the next start removes it");
+            }
+            if (launch.ScratchDirectory is { } scratch && Directory.Exists(scratch))
+            {
+                try
+                {
+                    Directory.Delete(scratch, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+    }
+}

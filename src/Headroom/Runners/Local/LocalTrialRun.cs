@@ -1,0 +1,247 @@
+using Headroom.Cgroups;
+using Headroom.Memory;
+using Headroom.Trials;
+
+namespace Headroom.Runners.Local;
+
+/// <summary>
+/// One trial in a cgroup that is already made and limited: start → ready → runtime figures before → load →
+/// figures after → (restart after a death, like a kubelet) → classify → stop. Samples throughout.
+/// </summary>
+internal sealed class LocalTrialRun(
+    TrialRequest request,
+    TargetLaunch launch,
+    LimitPlacement placement,
+    MemoryCgroup? cgroup,
+    ITrialLoad? load,
+    LocalRunnerOptions options,
+    IProgress<string>? progress) : IAsyncDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private TargetProcess? _process;
+    private DotnetCountersSource? _counters;
+    private HttpStatsSource? _stats;
+
+    public async Task<TrialResult> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var knobs = request.Knobs.Render(request.Limit);
+        var detector = new ThrashingDetector(request.Limit?.Bytes, options.Thrashing);
+        await using var sampler = new MemorySampler(cgroup, () => _process?.Pid, () => _stats?.Latest, () => _counters?.Latest, options.SampleInterval);
+        sampler.Sampled += detector.Observe;
+        if (launch.StatsUrl is { } statsUrl)
+        {
+            _stats = new HttpStatsSource(_http, statsUrl, options.SampleInterval);
+        }
+        sampler.Start();
+        _stats?.Start(cancellationToken);
+        var restarts = 0;
+        TerminationState? lastState = null;
+        TrialLoadRun? loadRun = null;
+        RuntimeFigures? runtimeBefore = null, runtimeAfter = null, countersBefore = null, countersAfter = null;
+        KernelFigures? kernelBefore = null, kernelAfter = null;
+        try
+        {
+            while (true)
+            {
+                var oomBefore = ReadKernel()?.OomKills;
+                await StartAsync(knobs, sampler, cancellationToken);
+                sampler.Phase = "start";
+                var ready = await ReadinessProbe.WaitAsync(_http, launch.ReadyUrl, _process!.Exited,
+                    () => detector.Evidence is not null, options.ReadyTimeout, cancellationToken);
+                if (ready == ReadinessProbe.Result.TimedOut && detector.Evidence is null && ReadKernel()?.OomKills == oomBefore)
+                {
+                    throw new UserInputException(
+                        $"{launch.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s though the target is running and not short of memory; check --ready (path and port)");
+                }
+                if (ready == ReadinessProbe.Result.Ready)
+                {
+                    progress?.Report($"ready (pid {_process.Pid})");
+                    sampler.Phase = "ready";
+                    runtimeBefore = _stats is null ? null : await _stats.ReadNowAsync(cancellationToken);
+                    countersBefore = await CountersSoonAsync(cancellationToken);
+                    kernelBefore = Kernel(sampler.Take());
+                    sampler.Phase = "load";
+                    sampler.CompletedRequests = 0;
+                    loadRun = await RunLoadAsync(detector, sampler, cancellationToken) ?? loadRun;
+                    sampler.Phase = "after";
+                    if (!_process.HasExited)
+                    {
+                        runtimeAfter = _stats is null ? null : await _stats.ReadNowAsync(cancellationToken);
+                        countersAfter = _counters?.Latest;
+                    }
+                    kernelAfter = Kernel(sampler.Take());
+                }
+                var exit = _process.HasExited ? await _process.Exited : null;
+                var (outcome, evidence) = OutcomeClassifier.Classify(new TrialObservation(
+                    exit, ready == ReadinessProbe.Result.Ready, oomBefore, ReadKernel()?.OomKills,
+                    [.. _process.Stderr.Lines.TakeLast(20), .. _process.Stdout.Lines.TakeLast(5)], detector.Evidence));
+                if (exit is not null && restarts < request.Restarts)
+                {
+                    lastState = new TerminationState(Reason(outcome), exit.ExitCode, exit.At, evidence);
+                    restarts++;
+                    progress?.Report($"{outcome.ToKebab()} ({evidence}); restart {restarts} of {request.Restarts}");
+                    await DisposeProcessAsync();
+                    continue;
+                }
+                sampler.Phase = "stop";
+                var tail = _process.Stderr.Lines.TakeLast(20).ToArray();
+                var terminated = exit is null ? null : new TerminationState(Reason(outcome), exit.ExitCode, exit.At, evidence);
+                await _process.StopAsync(options.StopGrace, cancellationToken);
+                sampler.Take();
+                var samples = sampler.Samples;
+                return new TrialResult(request, outcome, evidence, loadRun?.Summary, Summarize(samples, runtimeAfter ?? runtimeBefore, countersAfter ?? countersBefore),
+                    restarts, TimeSpan.Zero)
+                {
+                    Details = new TrialDetails
+                    {
+                        Runner = LimitPlacement.Describe(sampler.Cgroup),
+                        KnobEnvironment = knobs,
+                        RuntimeBefore = runtimeBefore,
+                        RuntimeAfter = runtimeAfter,
+                        CountersBefore = countersBefore,
+                        CountersAfter = countersAfter,
+                        KernelBefore = kernelBefore,
+                        KernelAfter = kernelAfter,
+                        LoadReport = loadRun?.Report,
+                        Terminated = terminated,
+                        LastState = lastState,
+                        OutputTail = tail,
+                        Samples = samples,
+                    },
+                };
+            }
+        }
+        finally
+        {
+            await DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeProcessAsync();
+        if (_stats is not null)
+        {
+            await _stats.DisposeAsync();
+            _stats = null;
+        }
+        _http.Dispose();
+    }
+
+    private async Task StartAsync(IReadOnlyDictionary<string, string> knobs, MemorySampler sampler, CancellationToken cancellationToken)
+    {
+        var command = cgroup is null ? placement.WrapForSystemd(launch.Command, request.Limit?.Bytes) : launch.Command;
+        _process = TargetProcess.Start(launch with { Command = command }, cgroup, knobs);
+        if (cgroup is null)
+        {
+            await Task.Delay(200, cancellationToken);
+            sampler.Cgroup = LimitPlacement.ScopeOf(_process.Pid);
+        }
+        if (options.DotnetCounters && LooksLikeDotnet(launch.Command))
+        {
+            _counters = new DotnetCountersSource(_process.Pid, options.SampleInterval);
+            _counters.Start(cancellationToken);
+        }
+    }
+
+    private static bool LooksLikeDotnet(IReadOnlyList<string> command) =>
+        Path.GetFileName(command[0]) == "dotnet" ||
+        (TargetFiles.ResolveExecutable(command[0]) is { } path && File.Exists(Path.ChangeExtension(path, ".runtimeconfig.json")));
+
+    /// <summary>Event counters publish once per interval after the session starts; wait briefly for the first.</summary>
+    private async Task<RuntimeFigures?> CountersSoonAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 20 && _counters is not null && _counters.Latest is null; i++)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+        return _counters?.Latest;
+    }
+
+    /// <summary>Runs the load (or holds without one), ending it early when the target dies or thrashes.</summary>
+    private async Task<TrialLoadRun?> RunLoadAsync(ThrashingDetector detector, MemorySampler sampler, CancellationToken cancellationToken)
+    {
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cut.CancelAfter(load is null ? options.Hold : options.LoadTimeout);
+        void OnThrashing(string _) => cut.Cancel();
+        detector.Detected += OnThrashing;
+        using var onExit = _process!.Exited.ContinueWith(_ => cut.Cancel(), TaskScheduler.Default);
+        try
+        {
+            if (detector.Evidence is not null)
+            {
+                return null;
+            }
+            if (load is null)
+            {
+                await Task.Delay(Timeout.Infinite, cut.Token);
+                return null;
+            }
+            progress?.Report($"load: {load.Describe()}");
+            return await load.RunAsync(launch, new InlineProgress<long>(n => sampler.CompletedRequests = n), cut.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            detector.Detected -= OnThrashing;
+        }
+    }
+
+    private async Task DisposeProcessAsync()
+    {
+        if (_counters is not null)
+        {
+            await _counters.DisposeAsync();
+            _counters = null;
+        }
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+    }
+
+    private CgroupMemoryReading? ReadKernel()
+    {
+        try
+        {
+            return cgroup?.Read();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static KernelFigures? Kernel(MemorySample s) => s.UsageBytes is null
+        ? null
+        : new KernelFigures(s.UsageBytes.Value, s.PeakBytes, s.AnonBytes ?? 0, s.FileBytes ?? 0, s.MajorFaults ?? 0, s.OomKills, s.VmRssBytes);
+
+    /// <summary>The reason <c>kubectl describe</c> would show.</summary>
+    private static string Reason(TrialOutcome outcome) => outcome switch
+    {
+        TrialOutcome.OomKilled => "OOMKilled",
+        TrialOutcome.Survived => "Completed",
+        _ => "Error",
+    };
+
+    private static TrialMemorySummary Summarize(IReadOnlyList<MemorySample> samples, RuntimeFigures? runtime, RuntimeFigures? counters)
+    {
+        long? Max(Func<MemorySample, long?> pick) => samples.Select(pick).Where(v => v is not null).Max();
+        var peak = Max(s => s.PeakBytes);
+        var usage = Max(s => s.UsageBytes);
+        var faults = samples.Select(s => s.MajorFaults).Where(v => v is not null).ToArray();
+        var figures = runtime ?? counters;
+        return new TrialMemorySummary(
+            PeakChargedBytes: peak is null && usage is null ? null : Math.Max(peak ?? 0, usage ?? 0),
+            PeakAnonBytes: Max(s => s.AnonBytes),
+            PeakFileBytes: Max(s => s.FileBytes),
+            MajorFaults: faults.Length == 0 ? null : faults[^1] - faults[0],
+            RuntimeSysBytes: figures?.SysBytes,
+            RuntimeHeapAllocBytes: figures?.HeapAllocBytes,
+            RuntimeHeapSysBytes: figures?.HeapSysBytes,
+            GcCount: figures?.GcCount);
+    }
+}

@@ -1,0 +1,39 @@
+using Headroom.Memory;
+
+namespace Headroom.Trials;
+
+/// <summary>How the target ended one run, as <c>kubectl describe</c> shows a container's (Last) State.</summary>
+public sealed record TerminationState(string Reason, int ExitCode, DateTimeOffset At, string Evidence);
+
+/// <summary>The kernel's figures at one moment of a trial (before or after the load).</summary>
+public sealed record KernelFigures(long UsageBytes, long? PeakBytes, long AnonBytes, long FileBytes, long MajorFaults, long? OomKills, long? VmRssBytes);
+
+/// <summary>
+/// Everything a report shows of one trial beyond the figures experiments compare: where and how it ran, the
+/// runtime's and the kernel's memory before and after the load (the article's Listings 3 and 5), the load report,
+/// how the target ended, and the whole sample series.
+/// </summary>
+public sealed record TrialDetails
+{
+    /// <summary>Where the limit was enforced: <c>cgroup v1 /sys/fs/cgroup/memory/…/headroom-123-1</c>.</summary>
+    public string Runner { get; init; } = "";
+    public string Target { get; init; } = "";
+    /// <summary>True when the target's files were evicted from the page cache before the start (the default).</summary>
+    public bool ColdStart { get; init; }
+    public string Eviction { get; init; } = "";
+    public IReadOnlyDictionary<string, string> KnobEnvironment { get; init; } = new Dictionary<string, string>();
+    public RuntimeFigures? RuntimeBefore { get; init; }
+    public RuntimeFigures? RuntimeAfter { get; init; }
+    public RuntimeFigures? CountersBefore { get; init; }
+    public RuntimeFigures? CountersAfter { get; init; }
+    public KernelFigures? KernelBefore { get; init; }
+    public KernelFigures? KernelAfter { get; init; }
+    /// <summary>The load generator's own report (hey's format), when there was load.</summary>
+    public string? LoadReport { get; init; }
+    /// <summary>How the last run ended (null when it was alive at the end).</summary>
+    public TerminationState? Terminated { get; init; }
+    /// <summary>How the run before the last restart ended.</summary>
+    public TerminationState? LastState { get; init; }
+    public IReadOnlyList<string> OutputTail { get; init; } = [];
+    public IReadOnlyList<MemorySample> Samples { get; init; } = [];
+}
