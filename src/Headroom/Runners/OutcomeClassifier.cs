@@ -21,7 +21,7 @@ public static class OutcomeClassifier
     /// <summary>The messages runtimes print when they give up for lack of memory.</summary>
     private static readonly (string Pattern, string Runtime)[] s_runtimeOomMessages =
     [
-        ("fatal error: runtime: out of memory", "Go"),
+        ("runtime: out of memory", "Go"),
         ("System.OutOfMemoryException", ".NET"),
         ("Out of memory.", ".NET"),
         ("java.lang.OutOfMemoryError", "JVM"),

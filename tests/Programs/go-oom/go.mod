@@ -1,0 +1,3 @@
+module headroom.test/gooom
+
+go 1.19
