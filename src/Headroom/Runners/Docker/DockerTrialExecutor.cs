@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Headroom.Runners.Local;
+using Headroom.Trials;
+
+namespace Headroom.Runners.Docker;
+
+/// <summary>
+/// Runs trials in containers through the Docker Engine API (Docker, or Podman's compatible socket): a fresh container
+/// per trial with <c>Memory</c> = <c>MemorySwap</c> = the limit, the knob set as environment, its port published on a
+/// free 127.0.0.1 port, labelled with this process as owner; the same readiness, load, sampling, restarts and
+/// classification as the local runner; the container removed afterwards, also on cancellation, and containers of
+/// killed earlier runs removed at the first trial.
+/// </summary>
+public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
+{
+    private readonly ContainerTarget _target;
+    private readonly ITrialLoad? _load;
+    private readonly DockerRunnerOptions _options;
+    private readonly SemaphoreSlim _opening = new(1, 1);
+    private DockerClient? _client;
+    private int _trials;
+
+    public DockerTrialExecutor(ContainerTarget target, ITrialLoad? load, DockerRunnerOptions options)
+    {
+        _target = target;
+        _load = load;
+        _options = options;
+    }
+
+    /// <summary>Containers of killed earlier runs removed when this executor first connected.</summary>
+    public IReadOnlyList<string> SweptStale { get; private set; } = [];
+
+    /// <summary>Connects to the engine, checks the image is there and removes what killed earlier runs left behind.</summary>
+    public async Task<IDockerClient> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _opening.WaitAsync(cancellationToken);
+        try
+        {
+            if (_client is not null)
+            {
+                return _client;
+            }
+            var client = await DockerEngine.ConnectAsync(_options.Endpoint, cancellationToken);
+            try
+            {
+                await client.Images.InspectImageAsync(_target.Image, cancellationToken);
+            }
+            catch (DockerImageNotFoundException)
+            {
+                client.Dispose();
+                throw new UserInputException(
+                    $"image '{_target.Image}' is not in the engine at {DockerEngine.Resolve(_options.Endpoint)}; build or load it first (docker build / docker import)");
+            }
+            SweptStale = await ContainerLabels.SweepStaleAsync(client, cancellationToken);
+            _client = client;
+            return client;
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    public async Task<TrialResult> RunAsync(TrialRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var client = await OpenAsync(cancellationToken);
+        var wall = Stopwatch.StartNew();
+        var trial = Interlocked.Increment(ref _trials);
+        var hostPort = _target.Port is null ? (int?)null : PortCheck.FreePort();
+        var launch = LaunchFor(hostPort);
+        var knobs = request.Knobs.Render(request.Limit);
+        string? containerId = null;
+        try
+        {
+            if (request.Limit is { } limit && limit.Bytes < LocalRunnerOptions.LimitFloorBytes)
+            {
+                throw new UserInputException(
+                    $"limit {limit} is below the floor of {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)}, the least in which a process can start at all; use 4Mi or more");
+            }
+            var created = await client.Containers.CreateContainerAsync(
+                CreateParameters(request, knobs, hostPort, trial), cancellationToken);
+            containerId = created.ID;
+            progress?.Report($"container {containerId[..12]} from {_target.Image}" +
+                             (request.Limit is { } l ? $", memory = memory+swap = {l}" : ", no memory limit") +
+                             (hostPort is { } p ? $", port {_target.Port} on 127.0.0.1:{p}" : ""));
+            await using var run = new DockerTrialRun(client, containerId, request, launch, knobs, _load, _options, progress);
+            var result = await run.ExecuteAsync(cancellationToken);
+            return result with
+            {
+                WallTime = wall.Elapsed,
+                Details = result.Details with { Target = _target.Describe(), Eviction = "container: page cache as the engine left it" },
+            };
+        }
+        finally
+        {
+            if (containerId is not null)
+            {
+                await RemoveAsync(client, containerId, progress);
+            }
+        }
+    }
+
+    private CreateContainerParameters CreateParameters(TrialRequest request, IReadOnlyDictionary<string, string> knobs, int? hostPort, int trial)
+    {
+        var environment = new Dictionary<string, string>(_target.Environment);
+        foreach (var (name, value) in knobs)
+        {
+            environment[name] = value;
+        }
+        var limit = request.Limit?.Bytes ?? 0;
+        var parameters = new CreateContainerParameters
+        {
+            Name = string.Create(CultureInfo.InvariantCulture, $"headroom-{System.Environment.ProcessId}-{trial}"),
+            Image = _target.Image,
+            Cmd = _target.Command?.ToList(),
+            Entrypoint = _target.Entrypoint?.ToList(),
+            Env = [.. environment.Select(e => $"{e.Key}={e.Value}")],
+            Labels = ContainerLabels.For(trial, request.Purpose),
+            HostConfig = new HostConfig
+            {
+                // MemorySwap = Memory: no swap, as under a kubelet.
+                Memory = limit,
+                MemorySwap = limit,
+                NanoCPUs = _options.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
+                Binds = [.. _target.Binds],
+            },
+        };
+        if (_target.Port is { } port && hostPort is { } published)
+        {
+            var key = string.Create(CultureInfo.InvariantCulture, $"{port}/tcp");
+            parameters.ExposedPorts = new Dictionary<string, EmptyStruct> { [key] = default };
+            parameters.HostConfig.PortBindings = new Dictionary<string, IList<PortBinding>>
+            {
+                [key] = [new PortBinding { HostIP = "127.0.0.1", HostPort = published.ToString(CultureInfo.InvariantCulture) }],
+            };
+        }
+        return parameters;
+    }
+
+    /// <summary>The target as the load and the probes see it: its URLs on the published host port.</summary>
+    private TargetLaunch LaunchFor(int? hostPort)
+    {
+        Uri? Url(string? path) => path is null || hostPort is null
+            ? null
+            : new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{hostPort}{(path.StartsWith('/') ? path : "/" + path)}"));
+        return new TargetLaunch([_target.Image, .. _target.Entrypoint ?? [], .. _target.Command ?? []])
+        {
+            ReadyUrl = Url(_target.ReadyPath),
+            StatsUrl = Url(_target.StatsPath),
+            Environment = _target.Environment,
+        };
+    }
+
+    private static async Task RemoveAsync(IDockerClient client, string containerId, IProgress<string>? progress)
+    {
+        // Not the trial's token: a cancelled trial must still remove its container.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true }, timeout.Token);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            progress?.Report($"could not remove container {containerId[..12]} ({e.Message.TrimEnd('.')}); the next start removes it");
+        }
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _opening.Dispose();
+    }
+}
