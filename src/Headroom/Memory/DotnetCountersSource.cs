@@ -34,8 +34,22 @@ public sealed class DotnetCountersSource(int pid, TimeSpan interval) : IRuntimeF
 
     public Task<RuntimeFigures?> ReadNowAsync(CancellationToken cancellationToken) => Task.FromResult(Latest);
 
+    /// <summary>Why no counters came, when none did (the process exited, diagnostics disabled).</summary>
+    public string? LastError { get; private set; }
+
     public void Start(CancellationToken cancellationToken) =>
-        _reader = Task.Run(() => ReadAsync(cancellationToken), cancellationToken);
+        _reader = Task.Run(async () =>
+        {
+            try
+            {
+                await ReadAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Best effort: a target that dies mid-session ends the stream anywhere (even inside its header).
+                LastError = e.Message;
+            }
+        }, CancellationToken.None);
 
     private async Task ReadAsync(CancellationToken cancellationToken)
     {

@@ -74,7 +74,7 @@ internal sealed class LocalTrialRun(
                 var exit = _process.HasExited ? await _process.Exited : null;
                 var (outcome, evidence) = OutcomeClassifier.Classify(new TrialObservation(
                     exit, ready == ReadinessProbe.Result.Ready, oomBefore, ReadKernel()?.OomKills,
-                    [.. _process.Stderr.Lines.TakeLast(20), .. _process.Stdout.Lines.TakeLast(5)], detector.Evidence));
+                    [.. _process.StderrLines(400), .. _process.StdoutLines(5)], detector.Evidence));
                 if (exit is not null && restarts < request.Restarts)
                 {
                     lastState = new TerminationState(Reason(outcome), exit.ExitCode, exit.At, evidence);
@@ -84,9 +84,9 @@ internal sealed class LocalTrialRun(
                     continue;
                 }
                 sampler.Phase = "stop";
-                var tail = _process.Stderr.Lines.TakeLast(20).ToArray();
+                var tail = _process.StderrLines(20);
                 var terminated = exit is null ? null : new TerminationState(Reason(outcome), exit.ExitCode, exit.At, evidence);
-                await _process.StopAsync(options.StopGrace, cancellationToken);
+                await _process.StopAsync(cancellationToken);
                 sampler.Take();
                 var samples = sampler.Samples;
                 return new TrialResult(request, outcome, evidence, loadRun?.Summary, Summarize(samples, runtimeAfter ?? runtimeBefore, countersAfter ?? countersBefore),
@@ -131,7 +131,7 @@ internal sealed class LocalTrialRun(
     private async Task StartAsync(IReadOnlyDictionary<string, string> knobs, MemorySampler sampler, CancellationToken cancellationToken)
     {
         var command = cgroup is null ? placement.WrapForSystemd(launch.Command, request.Limit?.Bytes) : launch.Command;
-        _process = TargetProcess.Start(launch with { Command = command }, cgroup, knobs);
+        _process = TargetProcess.Start(launch with { Command = command }, cgroup, knobs, options.StopGrace);
         if (cgroup is null)
         {
             await Task.Delay(200, cancellationToken);
@@ -161,24 +161,27 @@ internal sealed class LocalTrialRun(
     /// <summary>Runs the load (or holds without one), ending it early when the target dies or thrashes.</summary>
     private async Task<TrialLoadRun?> RunLoadAsync(ThrashingDetector detector, MemorySampler sampler, CancellationToken cancellationToken)
     {
+        var thrashing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnThrashing(string _) => thrashing.TrySetResult();
+        detector.Detected += OnThrashing;
+        if (detector.Evidence is not null)
+        {
+            thrashing.TrySetResult();
+        }
         using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cut.CancelAfter(load is null ? options.Hold : options.LoadTimeout);
-        void OnThrashing(string _) => cut.Cancel();
-        detector.Detected += OnThrashing;
-        using var onExit = _process!.Exited.ContinueWith(_ => cut.Cancel(), TaskScheduler.Default);
+        if (load is not null)
+        {
+            progress?.Report($"load: {load.Describe()}");
+        }
+        var work = load is null
+            ? Task.Delay(Timeout.Infinite, cut.Token).ContinueWith(_ => (TrialLoadRun?)null, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+            : RunLoadCoreAsync(load, sampler, cut.Token);
         try
         {
-            if (detector.Evidence is not null)
-            {
-                return null;
-            }
-            if (load is null)
-            {
-                await Task.Delay(Timeout.Infinite, cut.Token);
-                return null;
-            }
-            progress?.Report($"load: {load.Describe()}");
-            return await load.RunAsync(launch, new InlineProgress<long>(n => sampler.CompletedRequests = n), cut.Token);
+            await Task.WhenAny(work, _process!.Exited, thrashing.Task);
+            await cut.CancelAsync();
+            return await work;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -189,6 +192,9 @@ internal sealed class LocalTrialRun(
             detector.Detected -= OnThrashing;
         }
     }
+
+    private async Task<TrialLoadRun?> RunLoadCoreAsync(ITrialLoad trialLoad, MemorySampler sampler, CancellationToken cancellationToken) =>
+        await trialLoad.RunAsync(launch, new InlineProgress<long>(n => sampler.CompletedRequests = n), cancellationToken);
 
     private async Task DisposeProcessAsync()
     {

@@ -1,107 +1,98 @@
-using System.Diagnostics;
 using Headroom.Cgroups;
-using Headroom.Native;
+using Headroom.Processes;
 
 namespace Headroom.Runners.Local;
 
 /// <summary>
 /// The target's process, started inside the trial's cgroup before its first instruction: a shell writes its own pid
 /// to <c>cgroup.procs</c> and then execs the target, so the target's pid, every page it touches and every child it
-/// makes are charged to the cgroup from the start.
+/// makes are charged to the cgroup from the start. Started and stopped by the shared <see cref="ProcessRunner"/>.
 /// </summary>
 public sealed class TargetProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly TaskCompletionSource<ExitStatus> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RunningProcess _process;
+    private int _disposed;
 
-    private TargetProcess(Process process)
+    private TargetProcess(RunningProcess process)
     {
         _process = process;
+        Exited = Task.Run(async () =>
+        {
+            var result = await process.WaitForExitAsync(CancellationToken.None);
+            return new ExitStatus(result.ExitCode, DateTimeOffset.UtcNow);
+        });
     }
 
     public int Pid => _process.Id;
-    public OutputTail Stdout { get; } = new();
-    public OutputTail Stderr { get; } = new();
-    public Task<ExitStatus> Exited => _exited.Task;
-    public bool HasExited => _exited.Task.IsCompleted;
+    public Task<ExitStatus> Exited { get; }
+    public bool HasExited => Exited.IsCompleted;
 
-    public static TargetProcess Start(TargetLaunch launch, MemoryCgroup? cgroup, IReadOnlyDictionary<string, string> knobs)
+    /// <summary>The last lines of stderr, where runtimes print why they gave up.</summary>
+    public IReadOnlyList<string> StderrLines(int count) => Tail(_process.StandardError, count);
+
+    public IReadOnlyList<string> StdoutLines(int count) => Tail(_process.StandardOutput, count);
+
+    private static string[] Tail(string text, int count) =>
+        [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).TakeLast(count)];
+
+    public static TargetProcess Start(TargetLaunch launch, MemoryCgroup? cgroup, IReadOnlyDictionary<string, string> knobs, TimeSpan grace)
     {
-        var info = new ProcessStartInfo
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = launch.WorkingDirectory ?? Environment.CurrentDirectory,
-        };
+        var arguments = new List<string>();
+        string fileName;
         if (cgroup is not null)
         {
-            info.FileName = "/bin/sh";
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add("echo $$ > \"$0\" && exec \"$@\"");
-            info.ArgumentList.Add(cgroup.ProcsFile);
+            fileName = "/bin/sh";
+            arguments.AddRange(["-c", "echo $$ > \"$0\" && exec \"$@\"", cgroup.ProcsFile]);
+            arguments.AddRange(launch.Command);
         }
         else
         {
-            info.FileName = launch.Command[0];
+            fileName = launch.Command[0];
+            arguments.AddRange(launch.Command.Skip(1));
         }
-        foreach (var argument in cgroup is null ? launch.Command.Skip(1) : launch.Command)
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (key, value) in launch.Environment.Concat(knobs))
         {
-            info.Environment[key] = value;
+            environment[key] = value;
         }
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var target = new TargetProcess(process);
-        process.OutputDataReceived += (_, e) => target.Stdout.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => target.Stderr.Add(e.Data);
-        process.Exited += (_, _) => target.OnExited();
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return target;
+        var spec = new ProcessSpec(fileName, arguments)
+        {
+            WorkingDirectory = launch.WorkingDirectory,
+            Environment = environment,
+            GracePeriod = grace,
+            StopSignal = StopSignal.Terminate,
+            MaxCapturedChars = 64_000,
+        };
+        return new TargetProcess(ProcessRunner.Start(spec));
     }
 
-    private void OnExited()
+    /// <summary>SIGTERM, the grace period, then SIGKILL of the tree, as a kubelet stops a container.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // The output readers may still hold the last lines (the OOM message); give them a moment.
-        _process.WaitForExit(TimeSpan.FromSeconds(2));
-        _exited.TrySetResult(new ExitStatus(_process.ExitCode, DateTimeOffset.UtcNow));
-    }
-
-    /// <summary>SIGTERM, a grace period, then SIGKILL, as a kubelet stops a container.</summary>
-    public async Task StopAsync(TimeSpan grace, CancellationToken cancellationToken)
-    {
-        if (HasExited)
+        if (!HasExited)
         {
-            return;
-        }
-        _ = LibC.Kill(Pid, LibC.SigTerm);
-        if (await Task.WhenAny(Exited, Task.Delay(grace, cancellationToken)) != Exited)
-        {
-            _ = LibC.Kill(Pid, LibC.SigKill);
-            await Exited.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            await _process.StopAsync(cancellationToken);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!HasExited)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-                await Exited.WaitAsync(TimeSpan.FromSeconds(10));
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
-            {
-                // Already gone, or the cgroup's kill-all that follows will end it.
-            }
+            return;
         }
-        _process.Dispose();
+        try
+        {
+            await StopAsync(CancellationToken.None);
+            await Exited.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+            // The cgroup's kill-all that follows ends whatever is left.
+        }
+        finally
+        {
+            await _process.DisposeAsync();
+        }
     }
 }

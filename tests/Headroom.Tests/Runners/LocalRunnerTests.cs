@@ -1,0 +1,106 @@
+using Headroom.Knobs;
+using Headroom.Limits;
+using Headroom.Memory;
+using Headroom.Runners;
+using Headroom.Runners.Local;
+using Headroom.Trials;
+
+namespace Headroom.Tests.Runners;
+
+/// <summary>Real processes under real kernel limits: the allocators' outcomes and what the samplers saw.</summary>
+public class LocalRunnerTests
+{
+    private static readonly LocalRunnerOptions s_options = new() { Hold = TimeSpan.FromSeconds(1.5), StopGrace = TimeSpan.FromSeconds(1) };
+
+    private static async Task<TrialResult> RunAsync(TargetLaunch launch, string limit, int restarts = 0, LocalRunnerOptions? options = null)
+    {
+        var cgroups = CgroupRequirement.Writable();
+        var executor = new LocalTrialExecutor(new CommandTarget(launch), load: null, options ?? s_options);
+        var result = await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse(limit), KnobSet.None) { Restarts = restarts }, null, TestContext.Current.CancellationToken);
+        Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
+        return result;
+    }
+
+    [Fact]
+    public async Task Alloc64MiB_Under32Mi_IsOomKilledWithTheKernelCounterAsEvidence()
+    {
+        var alloc = await TestPrograms.AllocAsync();
+        var result = await RunAsync(new TargetLaunch([alloc, "64", "10"]), "32Mi");
+        Assert.Equal(TrialOutcome.OomKilled, result.Outcome);
+        Assert.Equal("oom_kill 0->1, exit 137 (SIGKILL)", result.Evidence);
+        Assert.Equal(new TerminationState("OOMKilled", 137, result.Details.Terminated!.At, result.Evidence), result.Details.Terminated);
+        Assert.StartsWith("cgroup v", result.Details.Runner, StringComparison.Ordinal);
+        Assert.True(result.Details.ColdStart);
+    }
+
+    [Fact]
+    public async Task Alloc64MiB_Under128Mi_SurvivesWithPeakWithinTenPercent()
+    {
+        var alloc = await TestPrograms.AllocAsync();
+        var result = await RunAsync(new TargetLaunch([alloc, "64", "10"]), "128Mi");
+        Assert.Equal(TrialOutcome.Survived, result.Outcome);
+        const long need = 64L << 20;
+        Assert.InRange(result.Memory.PeakChargedBytes!.Value, need, (long)(need * 1.1));
+        Assert.InRange(result.Memory.PeakAnonBytes!.Value, need, (long)(need * 1.1));
+        var samples = result.Details.Samples;
+        Assert.True(samples.Count >= 10, $"{samples.Count} samples in 1.5 s at 100 ms");
+        Assert.Contains(samples, s => s.VmRssBytes >= need);
+        Assert.All(samples, s => Assert.Equal(0, s.OomKills));
+    }
+
+    [Fact]
+    public async Task Samples_RoundTripThroughJsonLines()
+    {
+        var alloc = await TestPrograms.AllocAsync();
+        var result = await RunAsync(new TargetLaunch([alloc, "16", "10"]), "64Mi");
+        var folder = Directory.CreateTempSubdirectory("headroom-trial-").FullName;
+        try
+        {
+            await TrialFiles.SaveAsync(folder, result, TestContext.Current.CancellationToken);
+            var read = await SampleSeries.ReadAsync(Path.Combine(folder, TrialFiles.SamplesFile), TestContext.Current.CancellationToken);
+            Assert.Equal(result.Details.Samples, read);
+            var json = await File.ReadAllTextAsync(Path.Combine(folder, TrialFiles.ResultFile), TestContext.Current.CancellationToken);
+            Assert.Contains("\"outcome\": \"survived\"", json, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task DotnetOutOfMemoryException_IsRuntimeOom_NotAKernelKill()
+    {
+        // The heap hard limit (32 MiB, hex) is far below the cgroup limit, so .NET gives up before the kernel acts.
+        var launch = new TargetLaunch(["dotnet", TestPrograms.DotnetAlloc(), "64", "10"])
+        {
+            Environment = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "2000000" },
+        };
+        var result = await RunAsync(launch, "512Mi", options: s_options with { Hold = TimeSpan.FromSeconds(20) });
+        Assert.Equal(TrialOutcome.RuntimeOom, result.Outcome);
+        Assert.Contains(".NET", result.Evidence, StringComparison.Ordinal);
+        Assert.Contains("oom_kill 0->0 (no kernel kill)", result.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GoRuntimeOutOfMemory_IsRuntimeOom_NotAKernelKill()
+    {
+        var goOom = await TestPrograms.GoOomAsync();
+        var result = await RunAsync(new TargetLaunch([goOom, "runtime-oom"]), "512Mi", options: s_options with { Hold = TimeSpan.FromSeconds(20) });
+        Assert.Equal(TrialOutcome.RuntimeOom, result.Outcome);
+        Assert.StartsWith("exit 2, Go: \"runtime: out of memory", result.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restarts_TargetThatOomsEveryTime_ReportsTheRestartCountAndLastState()
+    {
+        var alloc = await TestPrograms.AllocAsync();
+        var result = await RunAsync(new TargetLaunch([alloc, "64", "10"]), "32Mi", restarts: 3);
+        Assert.Equal(TrialOutcome.OomKilled, result.Outcome);
+        Assert.Equal(3, result.RestartCount);
+        Assert.Equal("OOMKilled", result.Details.LastState?.Reason);
+        Assert.Equal(137, result.Details.LastState?.ExitCode);
+        // The cgroup is the same across restarts, as a container's: its counter counts every kill.
+        Assert.Equal(4, result.Details.Samples.Max(s => s.OomKills));
+    }
+}
