@@ -9,6 +9,13 @@ public sealed record DockerRunnerOptions
     /// <summary>CPUs the container may use (<c>--cpus</c>, the engine's NanoCPUs); null = no CPU limit.</summary>
     public double? Cpus { get; init; }
 
+    /// <summary>
+    /// Read memory from the container's cgroup files when they are visible here (on): every 100 ms with the kernel's
+    /// <c>oom_kill</c> counter. Off, or when not visible (remote or rootless engine): the engine's stats API, about
+    /// once a second and without the counter.
+    /// </summary>
+    public bool CgroupFiles { get; init; } = true;
+
     /// <summary>How often memory is sampled (100 ms).</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 

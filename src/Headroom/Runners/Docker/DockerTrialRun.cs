@@ -59,7 +59,7 @@ internal sealed class DockerTrialRun(
                 sampler.Phase = "start";
                 var ready = await ReadinessProbe.WaitAsync(_http, launch.ReadyUrl, exited,
                     () => detector.Evidence is not null, options.ReadyTimeout, cancellationToken);
-                if (ready == ReadinessProbe.Result.TimedOut && detector.Evidence is null && !(_oomWatch?.Highest > _oomWatch?.First))
+                if (ready == ReadinessProbe.Result.TimedOut && detector.Evidence is null && !(_oomWatch?.Highest > 0))
                 {
                     throw new UserInputException(
                         $"{launch.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s though the container is running and not short of memory; check --ready and --port (the container's port)");
@@ -135,8 +135,8 @@ internal sealed class DockerTrialRun(
         await client.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
         var started = await InspectAsync(cancellationToken);
         var exited = client.Containers.WaitContainerAsync(containerId, cancellationToken);
-        var reason = "it had exited already";
-        _cgroup = started.State.Running ? ContainerCgroup.Locate(containerId, started.State.Pid, out reason) : null;
+        var reason = options.CgroupFiles ? "it had exited already" : "turned off";
+        _cgroup = options.CgroupFiles && started.State.Running ? ContainerCgroup.Locate(containerId, started.State.Pid, out reason) : null;
         if (_cgroup is not null)
         {
             _pid = (int)started.State.Pid;
@@ -166,7 +166,9 @@ internal sealed class DockerTrialRun(
         }
         _oomWatch = null;
         await watch.DisposeAsync();
-        return (watch.First, watch.Final, watch.Final is null && watch.First is not null);
+        // The engine makes the cgroup for this start, so its counter began at 0 even when the watch's first read
+        // came after a kill.
+        return (0, watch.Final, watch.Final is null);
     }
 
     /// <summary>Runs the load (or holds without one), ending it early when the container dies or thrashes.</summary>
@@ -176,7 +178,18 @@ internal sealed class DockerTrialRun(
         cut.CancelAfter(load is null ? options.Hold : options.LoadTimeout);
         void OnThrashing(string _) => cut.Cancel();
         detector.Detected += OnThrashing;
-        using var onExit = exited.ContinueWith(_ => cut.Cancel(), TaskScheduler.Default);
+        // Not disposed: the continuation stays pending while the container lives on after the load.
+        _ = exited.ContinueWith(_ =>
+        {
+            try
+            {
+                cut.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The load ended first.
+            }
+        }, TaskScheduler.Default);
         try
         {
             if (detector.Evidence is not null || exited.IsCompleted)

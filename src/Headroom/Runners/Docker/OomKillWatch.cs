@@ -18,13 +18,9 @@ public sealed class OomKillWatch : IAsyncDisposable
     {
         _file = Path.Combine(cgroup.Directory, cgroup.Version == CgroupVersion.V1 ? "memory.oom_control" : "memory.events");
         _interval = interval;
-        First = Read();
-        Highest = First;
+        Highest = Read();
         _loop = Task.Factory.StartNew(Loop, TaskCreationOptions.LongRunning);
     }
-
-    /// <summary>The counter when the watch began (null when it could not be read).</summary>
-    public long? First { get; }
 
     /// <summary>The highest value read so far.</summary>
     public long? Highest { get; private set; }
@@ -33,10 +29,10 @@ public sealed class OomKillWatch : IAsyncDisposable
     public bool Gone { get; private set; }
 
     /// <summary>
-    /// The counter after the run when it is known: its value if it rose or if the cgroup still exists; null when the
-    /// cgroup went away before a rise was seen (a kill may then have been missed).
+    /// The counter after the run when it is known: its value if it is above 0 (a fresh container cgroup starts at
+    /// 0) or if the cgroup still exists; null when the cgroup went away before a kill was seen (one may have been missed).
     /// </summary>
-    public long? Final => Highest > First || !Gone ? Highest : null;
+    public long? Final => Highest > 0 || !Gone ? Highest : null;
 
     private void Loop()
     {
