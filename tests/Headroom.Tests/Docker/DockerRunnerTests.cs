@@ -98,13 +98,14 @@ public class DockerRunnerTests(DockerEngineFixture engine)
     public async Task Container_SeesItsLimitWithoutSwap_AndTheKnobEnvironment_AndAnswersOnItsPublishedPort()
     {
         engine.Require();
+        var ports = ContainerPorts.FreeHostPorts([8080]);
         var target = new ContainerTarget(engine.BusyboxImage)
         {
             Command = ["sh", "-c",
                 "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes; " +
                 "echo GOMEMLIMIT=$GOMEMLIMIT GOGC=$GOGC; exec httpd -f -p 8080 -h /etc"],
-            Port = 8080,
-            ReadyPath = "/passwd",
+            Ports = ports,
+            ReadyUrl = ContainerPorts.ToHost(new Uri("http://127.0.0.1:8080/passwd"), ports),
         };
         var result = await RunAsync(target, "64Mi", knobs: KnobPresets.Get("go"));
         Assert.Equal(TrialOutcome.Survived, result.Outcome);

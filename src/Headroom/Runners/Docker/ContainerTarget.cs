@@ -12,14 +12,14 @@ public sealed record ContainerTarget(string Image)
     /// <summary>Replaces the image's ENTRYPOINT; null keeps it.</summary>
     public IReadOnlyList<string>? Entrypoint { get; init; }
 
-    /// <summary>The container port published on a free 127.0.0.1 port for each trial; null = nothing published.</summary>
-    public int? Port { get; init; }
+    /// <summary>Container ports published on 127.0.0.1, each to its host port (see <see cref="ContainerPorts"/>).</summary>
+    public IReadOnlyDictionary<int, int> Ports { get; init; } = new Dictionary<int, int>();
 
-    /// <summary>Path that answers 2xx once the target can take load (e.g. <c>/readiness</c>); null = ready once running.</summary>
-    public string? ReadyPath { get; init; }
+    /// <summary>Answers 2xx once the target can take load, on a published host port; null = ready once running.</summary>
+    public Uri? ReadyUrl { get; init; }
 
-    /// <summary>Path of the runtime's figures (expvar JSON or Prometheus text), e.g. <c>/debug/vars</c>; null = none.</summary>
-    public string? StatsPath { get; init; }
+    /// <summary>The runtime's figures (expvar JSON or Prometheus text) on a published host port; null = none.</summary>
+    public Uri? StatsUrl { get; init; }
 
     /// <summary>Environment set in the container before the knob set's (which wins).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();

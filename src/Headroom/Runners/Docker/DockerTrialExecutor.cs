@@ -69,8 +69,12 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
         var client = await OpenAsync(cancellationToken);
         var wall = Stopwatch.StartNew();
         var trial = Interlocked.Increment(ref _trials);
-        var hostPort = _target.Port is null ? (int?)null : PortCheck.FreePort();
-        var launch = LaunchFor(hostPort);
+        var launch = new TargetLaunch([_target.Image, .. _target.Entrypoint ?? [], .. _target.Command ?? []])
+        {
+            ReadyUrl = _target.ReadyUrl,
+            StatsUrl = _target.StatsUrl,
+            Environment = _target.Environment,
+        };
         var knobs = request.Knobs.Render(request.Limit);
         string? containerId = null;
         try
@@ -81,11 +85,11 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
                     $"limit {limit} is below the floor of {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)}, the least in which a process can start at all; use 4Mi or more");
             }
             var created = await client.Containers.CreateContainerAsync(
-                CreateParameters(request, knobs, hostPort, trial), cancellationToken);
+                CreateParameters(request, knobs, trial), cancellationToken);
             containerId = created.ID;
             progress?.Report($"container {containerId[..12]} from {_target.Image}" +
                              (request.Limit is { } l ? $", memory = memory+swap = {l}" : ", no memory limit") +
-                             (hostPort is { } p ? $", port {_target.Port} on 127.0.0.1:{p}" : ""));
+                             string.Concat(_target.Ports.Select(p => $", port {p.Key} on 127.0.0.1:{p.Value}")));
             await using var run = new DockerTrialRun(client, containerId, request, launch, knobs, _load, _options, progress);
             var result = await run.ExecuteAsync(cancellationToken);
             return result with
@@ -103,7 +107,7 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
         }
     }
 
-    private CreateContainerParameters CreateParameters(TrialRequest request, IReadOnlyDictionary<string, string> knobs, int? hostPort, int trial)
+    private CreateContainerParameters CreateParameters(TrialRequest request, IReadOnlyDictionary<string, string> knobs, int trial)
     {
         var environment = new Dictionary<string, string>(_target.Environment);
         foreach (var (name, value) in knobs)
@@ -128,30 +132,14 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
                 Binds = [.. _target.Binds],
             },
         };
-        if (_target.Port is { } port && hostPort is { } published)
+        if (_target.Ports.Count > 0)
         {
-            var key = string.Create(CultureInfo.InvariantCulture, $"{port}/tcp");
-            parameters.ExposedPorts = new Dictionary<string, EmptyStruct> { [key] = default };
-            parameters.HostConfig.PortBindings = new Dictionary<string, IList<PortBinding>>
-            {
-                [key] = [new PortBinding { HostIP = "127.0.0.1", HostPort = published.ToString(CultureInfo.InvariantCulture) }],
-            };
+            static string Key(int port) => string.Create(CultureInfo.InvariantCulture, $"{port}/tcp");
+            parameters.ExposedPorts = _target.Ports.Keys.ToDictionary(Key, _ => default(EmptyStruct));
+            parameters.HostConfig.PortBindings = _target.Ports.ToDictionary(p => Key(p.Key), p => (IList<PortBinding>)
+                [new PortBinding { HostIP = "127.0.0.1", HostPort = p.Value.ToString(CultureInfo.InvariantCulture) }]);
         }
         return parameters;
-    }
-
-    /// <summary>The target as the load and the probes see it: its URLs on the published host port.</summary>
-    private TargetLaunch LaunchFor(int? hostPort)
-    {
-        Uri? Url(string? path) => path is null || hostPort is null
-            ? null
-            : new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{hostPort}{(path.StartsWith('/') ? path : "/" + path)}"));
-        return new TargetLaunch([_target.Image, .. _target.Entrypoint ?? [], .. _target.Command ?? []])
-        {
-            ReadyUrl = Url(_target.ReadyPath),
-            StatsUrl = Url(_target.StatsPath),
-            Environment = _target.Environment,
-        };
     }
 
     private static async Task RemoveAsync(IDockerClient client, string containerId, IProgress<string>? progress)
