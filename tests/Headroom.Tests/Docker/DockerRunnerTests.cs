@@ -83,6 +83,7 @@ public class DockerRunnerTests(DockerEngineFixture engine)
         Assert.True(result.Details.Terminated!.ExitCode is 134 or 139, $"exit {result.Details.Terminated.ExitCode}");
         Assert.Contains(".NET: \"Out of memory.\"", result.Evidence, StringComparison.Ordinal);
         Assert.Contains("engine: OOMKilled=false", result.Evidence, StringComparison.Ordinal);
+        Assert.True(result.Details.ColdStart, result.Details.Eviction);
     }
 
     [Fact]

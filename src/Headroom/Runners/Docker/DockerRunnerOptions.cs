@@ -16,6 +16,12 @@ public sealed record DockerRunnerOptions
     /// </summary>
     public bool CgroupFiles { get; init; } = true;
 
+    /// <summary>
+    /// False (the default): evict the host files behind bind mounts the command runs from (the host's .NET, the
+    /// app) before each start, as the local runner's cold start does; image layers are left as they are.
+    /// </summary>
+    public bool Warm { get; init; }
+
     /// <summary>How often memory is sampled (100 ms).</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 

@@ -84,6 +84,12 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
                 throw new UserInputException(
                     $"limit {limit} is below the floor of {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)}, the least in which a process can start at all; use 4Mi or more");
             }
+            var files = _options.Warm ? [] : BindMountFiles.ForTarget(_target);
+            var eviction = files.Count == 0 ? null : PageCacheEvictor.Evict(files);
+            if (eviction is not null)
+            {
+                progress?.Report($"cold start: evicted {eviction.Files} files ({eviction.Bytes / 1048576.0:0.0} MiB) of the bind mounts from the page cache");
+            }
             var created = await client.Containers.CreateContainerAsync(
                 CreateParameters(request, knobs, trial), cancellationToken);
             containerId = created.ID;
@@ -95,7 +101,14 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
             return result with
             {
                 WallTime = wall.Elapsed,
-                Details = result.Details with { Target = _target.Describe(), Eviction = "container: page cache as the engine left it" },
+                Details = result.Details with
+                {
+                    Target = _target.Describe(),
+                    ColdStart = eviction is not null,
+                    Eviction = eviction is null
+                        ? "warm: page cache left as it was"
+                        : $"cold: {eviction.Files} files of the bind mounts, {eviction.Bytes / 1048576.0:0.0} MiB evicted (image layers left as they were)",
+                },
             };
         }
         finally
