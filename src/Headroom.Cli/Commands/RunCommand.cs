@@ -76,7 +76,6 @@ internal static class RunCommand
         {
             progress.Report($"removed the stale cgroup {stale} of an earlier run that was killed");
         }
-        progress.Report($"trial of {target.Describe()} under {limit?.ToKubernetes() ?? "no limit"}, knobs {knobs.Describe()}");
         var result = await executor.RunAsync(new TrialRequest(limit, knobs) { Restarts = restarts, Purpose = "run" }, progress, cancellationToken);
         var folder = parsed.GetValue(s_out) ?? Path.Combine("headroom-results",
             "run-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));

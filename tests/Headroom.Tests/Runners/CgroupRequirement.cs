@@ -24,3 +24,10 @@ internal static class CgroupRequirement
     public static string[] LeftBehind(TrialCgroups cgroups) =>
         [.. Directory.EnumerateDirectories(cgroups.Parent.Directory, $"{TrialCgroups.Prefix}{Environment.ProcessId}-*")];
 }
+
+/// <summary>Tests that make trial cgroups run one at a time, so "nothing left behind" sees only their own.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RealCgroupsCollection
+{
+    public const string Name = "real cgroups";
+}

@@ -8,6 +8,7 @@ using Headroom.Trials;
 namespace Headroom.Tests.Runners;
 
 /// <summary>Real processes under real kernel limits: the allocators' outcomes and what the samplers saw.</summary>
+[Collection(RealCgroupsCollection.Name)]
 public class LocalRunnerTests
 {
     private static readonly LocalRunnerOptions s_options = new() { Hold = TimeSpan.FromSeconds(1.5), StopGrace = TimeSpan.FromSeconds(1) };
@@ -102,5 +103,28 @@ public class LocalRunnerTests
         Assert.Equal(137, result.Details.LastState?.ExitCode);
         // The cgroup is the same across restarts, as a container's: its counter counts every kill.
         Assert.Equal(4, result.Details.Samples.Max(s => s.OomKills));
+    }
+
+    [Fact]
+    public async Task Restarts_ServerThatOomsOnEveryLoad_ReportsRestartCountLikeAKubelet()
+    {
+        var cgroups = CgroupRequirement.Writable();
+        var goOom = await TestPrograms.GoOomAsync();
+        var port = PortCheck.FreePort();
+        // Every request allocates and keeps 64 MiB: under 48Mi the first one gets the server OOM-killed.
+        var launch = new TargetLaunch([goOom, "serve", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "64"])
+        {
+            ReadyUrl = new Uri($"http://127.0.0.1:{port}/ready"),
+        };
+        var load = HeyLoad.Parse($"-c 1 -n 5 http://127.0.0.1:{port}/");
+        var executor = new LocalTrialExecutor(new CommandTarget(launch), load, s_options with { ReadyTimeout = TimeSpan.FromSeconds(30) });
+        var result = await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("48Mi"), KnobSet.None) { Restarts = 2 }, null, TestContext.Current.CancellationToken);
+        Assert.Equal(TrialOutcome.OomKilled, result.Outcome);
+        Assert.Equal(2, result.RestartCount);
+        Assert.Equal("OOMKilled", result.Details.LastState?.Reason);
+        Assert.Equal("OOMKilled", result.Details.Terminated?.Reason);
+        Assert.NotNull(result.Load);
+        Assert.True(result.Load.Errors > 0, "the load against the killed server saw errors");
+        Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
     }
 }

@@ -60,6 +60,7 @@ public sealed class LocalTrialExecutor : ITrialExecutor
         try
         {
             TrialPreflight.Check(request, launch);
+            progress?.Report($"trial of {_target.Describe()} under {request.Limit?.ToKubernetes() ?? "no limit"}, knobs {request.Knobs.Describe()}");
             cgroup = placement.Cgroups?.Create();
             if (cgroup is not null && request.Limit is { } limit)
             {

@@ -179,7 +179,13 @@ internal sealed class LocalTrialRun(
             : RunLoadCoreAsync(load, sampler, cut.Token);
         try
         {
-            await Task.WhenAny(work, _process!.Exited, thrashing.Task);
+            var first = await Task.WhenAny(work, _process!.Exited, thrashing.Task);
+            if (first == _process.Exited)
+            {
+                // Against a dead target the load ends by itself in moments (refused connections), with a report
+                // that shows the errors as the article's hey did; it is cut only if it does not.
+                await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken));
+            }
             await cut.CancelAsync();
             return await work;
         }

@@ -1,0 +1,3 @@
+module headroom/bench/loadtarget
+
+go 1.19

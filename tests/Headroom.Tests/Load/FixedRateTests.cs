@@ -1,0 +1,52 @@
+using Headroom.Load;
+using Microsoft.AspNetCore.Http;
+
+namespace Headroom.Tests.Load;
+
+public sealed class FixedRateTests
+{
+    [Fact]
+    public async Task RunAsync_Rate200For3Seconds_Sends600Within5Percent()
+    {
+        var served = 0;
+        await using var target = await KestrelTarget.StartAsync(context =>
+        {
+            Interlocked.Increment(ref served);
+            return context.Response.WriteAsync("ok");
+        }, TestContext.Current.CancellationToken);
+
+        var report = await LoadGenerator.RunAsync(
+            new LoadOptions { Url = target.Url, TotalRate = 200, Duration = TimeSpan.FromSeconds(3), Concurrency = 10 },
+            null, TestContext.Current.CancellationToken);
+
+        Assert.InRange(served, 570, 630);
+        Assert.Equal(served, report.Requests);
+        Assert.InRange(report.TotalSeconds, 2.85, 3.5);
+    }
+
+    [Fact]
+    public async Task RunAsync_TargetStallingOnceForASecond_CorrectedP99ShowsTheStallUncorrectedDoesNot()
+    {
+        var served = 0;
+        await using var target = await KestrelTarget.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref served) == 100)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            await context.Response.WriteAsync("ok");
+        }, TestContext.Current.CancellationToken);
+
+        // One worker: while the stalled request waits, the requests due behind it cannot be sent (coordinated omission).
+        var report = await LoadGenerator.RunAsync(
+            new LoadOptions { Url = target.Url, TotalRate = 100, Duration = TimeSpan.FromSeconds(3), Concurrency = 1 },
+            null, TestContext.Current.CancellationToken);
+
+        Assert.True(report.CoordinatedOmissionCorrected);
+        var corrected = report.Percentiles.Single(p => p.Percent == 99).Seconds;
+        var uncorrected = report.UncorrectedPercentiles!.Single(p => p.Percent == 99).Seconds;
+        Assert.True(corrected >= 0.8, $"corrected p99 {corrected:0.000} s should show the 1 s stall");
+        Assert.True(uncorrected < 0.2, $"uncorrected p99 {uncorrected:0.000} s should hide the one slow request among ~300");
+        Assert.InRange(report.SlowestSeconds, 0.95, 2);
+    }
+}
