@@ -1,5 +1,6 @@
 using Headroom.Knobs;
 using Headroom.Limits;
+using Headroom.Runners;
 using Headroom.Runners.Docker;
 using Headroom.Tests.Runners;
 using Headroom.Trials;
@@ -15,9 +16,9 @@ public class DockerRunnerTests(DockerEngineFixture engine)
 {
     private static readonly DockerRunnerOptions s_options = new() { Hold = TimeSpan.FromSeconds(1.5), StopGrace = TimeSpan.FromSeconds(1) };
 
-    private async Task<TrialResult> RunAsync(ContainerTarget target, string limit, int restarts = 0, DockerRunnerOptions? options = null, KnobSet? knobs = null)
+    private async Task<TrialResult> RunAsync(ContainerTarget target, string limit, int restarts = 0, DockerRunnerOptions? options = null, KnobSet? knobs = null, ITrialLoad? load = null)
     {
-        using var executor = new DockerTrialExecutor(target, load: null, (options ?? s_options) with { Endpoint = engine.Endpoint });
+        using var executor = new DockerTrialExecutor(target, load, (options ?? s_options) with { Endpoint = engine.Endpoint });
         var request = new TrialRequest(MemoryQuantity.Parse(limit), knobs ?? KnobSet.None) { Restarts = restarts };
         var result = await executor.RunAsync(request, null, TestContext.Current.CancellationToken);
         Assert.Empty(await engine.OwnContainersAsync());
@@ -113,5 +114,23 @@ public class DockerRunnerTests(DockerEngineFixture engine)
         Assert.Equal(2, result.Details.OutputTail.Count(l => l == "67108864"));
         Assert.Contains("GOMEMLIMIT=67108864 GOGC=off", result.Details.OutputTail);
         Assert.Equal("67108864", result.Details.KnobEnvironment["GOMEMLIMIT"]);
+    }
+
+    [Fact]
+    public async Task Httpd_UnderLoadOnItsPublishedPort_ServesEveryRequest()
+    {
+        engine.Require();
+        var ports = ContainerPorts.FreeHostPorts([8080]);
+        var passwd = ContainerPorts.ToHost(new Uri("http://127.0.0.1:8080/passwd"), ports);
+        var target = new ContainerTarget(engine.BusyboxImage)
+        {
+            Command = ["httpd", "-f", "-p", "8080", "-h", "/etc"],
+            Ports = ports,
+            ReadyUrl = passwd,
+        };
+        var result = await RunAsync(target, "32Mi", load: HeyLoad.Parse($"-c 4 -n 200 {passwd}"));
+        Assert.Equal(TrialOutcome.Survived, result.Outcome);
+        Assert.Equal((200L, 200L), (result.Load!.Requests, result.Load.Succeeded));
+        Assert.Contains(result.Details.Samples, s => s.Phase == "load" && s.UsageBytes > 0);
     }
 }

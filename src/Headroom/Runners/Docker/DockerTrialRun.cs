@@ -72,7 +72,7 @@ internal sealed class DockerTrialRun(
                     kernelBefore = LocalTrialRun.Kernel(sampler.Take());
                     sampler.Phase = "load";
                     sampler.CompletedRequests = 0;
-                    loadRun = await RunLoadAsync(exited, detector, sampler, cancellationToken) ?? loadRun;
+                    loadRun = await TrialLoadStep.RunAsync(load, launch, exited, detector, sampler, options.Hold, options.LoadTimeout, progress, cancellationToken) ?? loadRun;
                     sampler.Phase = "after";
                     if (!exited.IsCompleted)
                     {
@@ -169,49 +169,6 @@ internal sealed class DockerTrialRun(
         // The engine makes the cgroup for this start, so its counter began at 0 even when the watch's first read
         // came after a kill.
         return (0, watch.Final, watch.Final is null);
-    }
-
-    /// <summary>Runs the load (or holds without one), ending it early when the container dies or thrashes.</summary>
-    private async Task<TrialLoadRun?> RunLoadAsync(Task exited, ThrashingDetector detector, MemorySampler sampler, CancellationToken cancellationToken)
-    {
-        using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cut.CancelAfter(load is null ? options.Hold : options.LoadTimeout);
-        void OnThrashing(string _) => cut.Cancel();
-        detector.Detected += OnThrashing;
-        // Not disposed: the continuation stays pending while the container lives on after the load.
-        _ = exited.ContinueWith(_ =>
-        {
-            try
-            {
-                cut.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The load ended first.
-            }
-        }, TaskScheduler.Default);
-        try
-        {
-            if (detector.Evidence is not null || exited.IsCompleted)
-            {
-                return null;
-            }
-            if (load is null)
-            {
-                await Task.Delay(Timeout.Infinite, cut.Token);
-                return null;
-            }
-            progress?.Report($"load: {load.Describe()}");
-            return await load.RunAsync(launch, new InlineProgress<long>(n => sampler.CompletedRequests = n), cut.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-        finally
-        {
-            detector.Detected -= OnThrashing;
-        }
     }
 
     private async Task<ContainerState> ExitedStateAsync(CancellationToken cancellationToken)
