@@ -29,7 +29,24 @@ internal static class ContainerRunnerOptions
 
     public static readonly Option<double?> Cpus = new("--cpus") { Description = "With --runner docker: CPUs the container may use (docker run --cpus); default no CPU limit." };
 
-    public static IEnumerable<Option> All => [Runner, Image, Ports, Cpus];
+    public static readonly Option<string[]> Volumes = new("--volume")
+    {
+        Description = "With --runner docker: a bind mount HOST:CONTAINER[:ro], as docker run -v (repeat it); --host-dotnet adds the host's .NET and libraries.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static readonly Option<bool> HostDotnet = new("--host-dotnet")
+    {
+        Description = $"With --runner docker: bind-mount the host's /usr/share/dotnet, /usr/lib and /usr/lib64 read-only (for {LocalImage.BusyboxHostTag}, see headroom local-images).",
+    };
+
+    public static readonly Option<string[]> Environment = new("--env")
+    {
+        Description = "With --runner docker: NAME=VALUE set in the container (repeat it); the knob set's variables win.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static IEnumerable<Option> All => [Runner, Image, Ports, Cpus, Volumes, HostDotnet, Environment];
 
     public static bool IsDocker(ParseResult parsed) => (parsed.GetValue(Runner) ?? "local") switch
     {
@@ -81,6 +98,8 @@ internal static class ContainerRunnerOptions
             Ports = ports,
             ReadyUrl = readyUrl is null ? null : ContainerPorts.ToHost(readyUrl, ports),
             StatsUrl = statsUrl is null ? null : ContainerPorts.ToHost(statsUrl, ports),
+            Binds = [.. parsed.GetValue(HostDotnet) ? LocalImage.HostDotnetBinds() : [], .. (parsed.GetValue(Volumes) ?? []).Select(Bind)],
+            Environment = (parsed.GetValue(Environment) ?? []).Select(Variable).ToDictionary(v => v.Name, v => v.Value),
         };
         return new DockerTrialExecutor(target, load, new DockerRunnerOptions
         {
@@ -90,6 +109,24 @@ internal static class ContainerRunnerOptions
             Hold = local.Hold,
             Thrashing = local.Thrashing,
         });
+    }
+
+    private static string Bind(string text)
+    {
+        var parts = text.Split(':');
+        if (parts.Length is < 2 or > 3 || !Path.IsPathFullyQualified(parts[0]) || !parts[1].StartsWith('/') || (parts.Length == 3 && parts[2] is not ("ro" or "rw")))
+        {
+            throw new UserInputException($"--volume '{text}' is not HOST:CONTAINER[:ro]; use absolute paths, e.g. $PWD/artifacts/sales-api:/app:ro");
+        }
+        return string.Join(':', [Path.GetFullPath(parts[0]), .. parts[1..]]);
+    }
+
+    private static (string Name, string Value) Variable(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0
+            ? (text[..equals], text[(equals + 1)..])
+            : throw new UserInputException($"--env '{text}' is not NAME=VALUE; e.g. --env SALES_API_HOST=0.0.0.0");
     }
 
     private static Uri? Url(string? text, string flag) => text is null

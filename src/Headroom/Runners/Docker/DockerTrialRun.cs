@@ -36,7 +36,7 @@ internal sealed class DockerTrialRun(
         var detector = new ThrashingDetector(request.Limit?.Bytes, options.Thrashing);
         await using var sampler = new MemorySampler(null, () => _pid, () => _stats?.Latest, () => null, options.SampleInterval)
         {
-            ReadingWithoutCgroup = () => _engineStats?.Latest,
+            ReadingWithoutCgroup = ReadContainer,
         };
         sampler.Sampled += detector.Observe;
         if (launch.StatsUrl is { } statsUrl)
@@ -55,7 +55,7 @@ internal sealed class DockerTrialRun(
             while (true)
             {
                 var runStart = DateTimeOffset.UtcNow;
-                var exited = await StartAsync(sampler, cancellationToken);
+                var exited = await StartAsync(cancellationToken);
                 sampler.Phase = "start";
                 var ready = await ReadinessProbe.WaitAsync(_http, launch.ReadyUrl, exited,
                     () => detector.Evidence is not null, options.ReadyTimeout, cancellationToken);
@@ -130,7 +130,7 @@ internal sealed class DockerTrialRun(
     }
 
     /// <summary>Starts the container (again), finds its cgroup and begins watching; returns the task that ends with it.</summary>
-    private async Task<Task> StartAsync(MemorySampler sampler, CancellationToken cancellationToken)
+    private async Task<Task> StartAsync(CancellationToken cancellationToken)
     {
         await client.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
         var started = await InspectAsync(cancellationToken);
@@ -154,8 +154,20 @@ internal sealed class DockerTrialRun(
             _engineStats = new EngineStatsSource(client, containerId, cancellationToken);
             _memorySource = $"the engine's stats API (cgroup not readable here: {reason})";
         }
-        sampler.Cgroup = _cgroup;
         return exited;
+    }
+
+    /// <summary>
+    /// The container's cgroup while it has processes, else the engine's stats. An emptied cgroup reads 0 everywhere
+    /// in the moments before the engine removes it, which would read as a drop in usage and fault counts.
+    /// </summary>
+    private CgroupMemoryReading? ReadContainer()
+    {
+        if (_cgroup is { } cgroup)
+        {
+            return cgroup.ReadPids().Count == 0 ? null : cgroup.Read();
+        }
+        return _engineStats?.Latest;
     }
 
     private async Task<(long? Before, long? After, bool Lost)> StopWatchingAsync()
