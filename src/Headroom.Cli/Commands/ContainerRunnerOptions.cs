@@ -104,6 +104,7 @@ internal static class ContainerRunnerOptions
         return new DockerTrialExecutor(target, load, new DockerRunnerOptions
         {
             Cpus = cpus,
+            Warm = local.Warm,
             SampleInterval = local.SampleInterval,
             ReadyTimeout = local.ReadyTimeout,
             Hold = local.Hold,
