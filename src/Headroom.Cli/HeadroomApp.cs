@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.CommandLine;
 using Headroom.Cli.Commands;
 
@@ -38,16 +39,26 @@ public static class HeadroomApp
             var config = new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false,
-                // Ctrl+C cancels the token every command awaits; cleanup (killing the target, removing its cgroup,
-                // restoring a Deployment) needs more than the library's default 2 s before it force-exits.
-                ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+                // The library's own handler returns 130/143 as soon as its timeout passes or the signal comes, and the
+                // process then exits while cleanup (killing the target, removing its cgroup, restoring a Deployment)
+                // is still running. Ctrl+C and SIGTERM cancel the token here instead, and the command ends only
+                // after its finally blocks have run.
+                ProcessTerminationTimeout = null,
             };
             if (stdout is not null)
             {
                 config.Output = stdout;
                 config.Error = stderr;
             }
-            return await parsed.InvokeAsync(config);
+            using var interrupted = new CancellationTokenSource();
+            void Interrupt(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                interrupted.Cancel();
+            }
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+            return await parsed.InvokeAsync(config, interrupted.Token);
         }
         catch (UserInputException e)
         {

@@ -9,6 +9,12 @@ internal static class CommandCatalog
     {
         yield return LoadCommand.Create();
         yield return RunCommand.Create();
+        yield return ExperimentCommands.Edge();
+        yield return ExperimentCommands.Matrix();
+        yield return ExperimentCommands.Floor();
+        yield return RecommendCommand.Create();
+        yield return ExperimentCommands.Study();
+        yield return VarsCommand.Create();
         yield return LocalImagesCommand.Create();
     }
 }

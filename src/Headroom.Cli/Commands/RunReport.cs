@@ -44,10 +44,13 @@ internal static class RunReport
                 text.Append('\n');
             }
         }
-        else if (result.Load is null)
+        else
         {
+            var completed = d.Samples.LastOrDefault(s => s.CompletedRequests is not null)?.CompletedRequests;
             Line(text, "");
-            Line(text, "Load:     none");
+            Line(text, completed is { } n
+                ? string.Create(CultureInfo.InvariantCulture, $"Load:     cut short after {n:N0} completed requests ({result.Outcome.ToKebab()})")
+                : "Load:     none");
         }
         Line(text, "");
         Describe(text, result);

@@ -28,7 +28,7 @@ public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval)
             LastError = null;
             return figures;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UserInputException && !cancellationToken.IsCancellationRequested)
         {
             LastError = e.Message;
             return null;

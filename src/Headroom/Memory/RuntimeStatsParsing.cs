@@ -1,8 +1,22 @@
+using Headroom.Memory.Runtime;
+
 namespace Headroom.Memory;
 
-/// <summary>Turns a stats endpoint's answer into <see cref="RuntimeFigures"/>.</summary>
+/// <summary>Turns a stats endpoint's answer (expvar JSON or Prometheus text) into <see cref="RuntimeFigures"/>.</summary>
 internal static class RuntimeStatsParsing
 {
-    public static RuntimeFigures? Parse(string body, string? contentType) =>
-        throw new FormatException($"runtime stats parsing is not merged yet ({contentType}, {body.Length} bytes)");
+    private static readonly string[] s_residentNames = ["process_resident_memory_bytes", "dotnet.WorkingSet", "dotnet.WorkingSetBytes"];
+
+    /// <exception cref="UserInputException">The body is in neither format.</exception>
+    public static RuntimeFigures Parse(string body, string? contentType) => From(RuntimeStatsReader.Parse(body, contentType));
+
+    public static RuntimeFigures From(RuntimeMemorySnapshot snapshot) => new(snapshot.Format)
+    {
+        SysBytes = snapshot.Sys,
+        HeapAllocBytes = snapshot.HeapAlloc,
+        HeapSysBytes = snapshot.HeapSys,
+        GcCount = snapshot.NumGC,
+        Threads = snapshot.Goroutines,
+        ResidentBytes = s_residentNames.Select(n => snapshot.Other.TryGetValue(n, out var v) ? (long?)v : null).FirstOrDefault(v => v is not null),
+    };
 }

@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Headroom.Load;
 using Headroom.Runners;
 using Headroom.Runners.Local;
@@ -38,14 +35,6 @@ public sealed class SalesApiLoad : ITrialLoad
     }
 
     /// <summary>As <c>make token</c>: basic auth with the seeded admin, answer <c>{"token":"…"}</c>.</summary>
-    public static async Task<string> FetchTokenAsync(Uri api, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/users/token/{KeyId}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin@example.com:gophers")));
-        using var response = await http.SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        return json.RootElement.GetProperty("token").GetString()!;
-    }
+    public static Task<string> FetchTokenAsync(Uri api, CancellationToken cancellationToken) =>
+        SpecTargets.FetchAsync(new Specs.TokenStep(new Uri(api, $"/v1/users/token/{KeyId}").ToString(), "admin@example.com", "gophers", "token"), cancellationToken);
 }

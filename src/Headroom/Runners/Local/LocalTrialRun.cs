@@ -71,6 +71,11 @@ internal sealed class LocalTrialRun(
                     }
                     kernelAfter = Kernel(sampler.Take());
                 }
+                if (!_process.HasExited && ReadKernel()?.OomKills > oomBefore)
+                {
+                    // The kernel's kill is counted before the process is reaped and its pipes closed.
+                    await Task.WhenAny(_process.Exited, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken));
+                }
                 var exit = _process.HasExited ? await _process.Exited : null;
                 var (outcome, evidence) = OutcomeClassifier.Classify(new TrialObservation(
                     exit, ready == ReadinessProbe.Result.Ready, oomBefore, ReadKernel()?.OomKills,

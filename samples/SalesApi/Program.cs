@@ -1,0 +1,3 @@
+using SalesApi;
+
+return await SalesService.RunAsync(args);

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using Headroom.Experiments;
+using Headroom.Reports;
+using Spectre.Console;
+
+namespace Headroom.Cli.Commands;
+
+/// <summary>
+/// <c>edge</c>, <c>matrix</c>, <c>floor</c> and <c>study</c>: each is a study with some of the phases, persisted trial
+/// by trial in its folder and resumable; they differ only in the phases they run.
+/// </summary>
+internal static class ExperimentCommands
+{
+    public static Command Edge() => Create("edge",
+        "Find the least memory the target needs under its load: the survival edge (every confirming trial survives) and " +
+        "the healthy edge (throughput and p99 near the unlimited baseline), by a predicted start, bracketing and bisection.",
+        _ => [StudyPhases.Baseline, StudyPhases.Edge], matrix: false, floor: false);
+
+    public static Command Matrix() => Create("matrix",
+        "Tabulate limits x knob sets x repeats, interleaved (the article's Listing 10): median req/s, latency, GCs, " +
+        "spread and OOMs per cell, and knob/none per limit with a 95 % bootstrap interval.",
+        spec => spec.Limits.Count > 0 ? [StudyPhases.Baseline, StudyPhases.Matrix] : [StudyPhases.Baseline, StudyPhases.Edge, StudyPhases.Matrix],
+        matrix: true, floor: false);
+
+    public static Command Floor() => Create("floor",
+        "Find the lowest limit at which a knob set keeps the target alive (the article's Listing 11), and its req/s and " +
+        "latency there against the edge without knobs.",
+        _ => [StudyPhases.Baseline, StudyPhases.Edge, StudyPhases.Floor], matrix: false, floor: true);
+
+    public static Command Study() => Create("study",
+        "Everything in order: baseline, edge, matrix, floor, recommendation, with progress and an ETA. Every trial is " +
+        "appended to results.jsonl in the study folder at once; --resume continues an interrupted study.",
+        _ => StudyPhases.All, matrix: true, floor: true);
+
+    private static Command Create(string name, string description, Func<Specs.StudySpec, IReadOnlyList<string>> phases, bool matrix, bool floor)
+    {
+        var options = new StudyCommandOptions();
+        var command = new Command(name, description);
+        options.AddTo(command, matrix, floor);
+        command.SetAction((parsed, ct) => RunAsync(parsed, options, phases, name == "study", ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        ParseResult parsed, StudyCommandOptions options, Func<Specs.StudySpec, IReadOnlyList<string>> phases, bool recommend, CancellationToken ct)
+    {
+        StudyFolder folder;
+        StudyPlan plan;
+        if (parsed.GetValue(options.Resume) is { } resume)
+        {
+            folder = StudyFolder.OpenExisting(resume);
+            plan = folder.ReadPlan();
+        }
+        else
+        {
+            var spec = options.ReadSpec(parsed);
+            plan = new StudyPlan(spec.Name, spec, phases(spec));
+            folder = StudyFolder.Open(parsed.GetValue(options.Out)
+                ?? Path.Combine("headroom-results", $"{spec.Name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
+        }
+        var factory = TrialExecutors.Factory;
+        var executor = factory.Create(plan.Spec);
+        var console = ConsoleFor(parsed.InvocationConfiguration.Output);
+        var study = new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples };
+        console.MarkupLineInterpolated($"study folder: {folder.Path}");
+        var result = await study.RunAsync(plan, new ProgressLines(console), ct);
+        var report = recommend
+            ? StudyReport.From(result, new RecommendOptions { Margin = plan.Spec.Margin })
+            : new StudyReport(result, null);
+        StudyReportWriter.Write(folder, report);
+        StudyTables.Render(console, report, recommend);
+        console.MarkupLineInterpolated($"reports: {Path.Combine(folder.Path, MarkdownReport.FileName)}, {Path.Combine(folder.Path, SummaryJson.FileName)}");
+        return 0;
+    }
+
+    internal static IAnsiConsole ConsoleFor(TextWriter output) =>
+        AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = output == Console.Out && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.Detect,
+        });
+
+    /// <summary>One line per finished trial: phase, trial n of ~N, outcome and the ETA (a log survives a crash, a bar does not).</summary>
+    private sealed class ProgressLines(IAnsiConsole console) : IProgress<StudyProgress>
+    {
+        public void Report(StudyProgress value)
+        {
+            var eta = value.Eta is { } e ? $", ETA {e:hh\\:mm\\:ss}" : "";
+            var replayed = value.Replayed ? " (replayed)" : "";
+            console.MarkupLineInterpolated($"[grey]{value.Phase} trial {value.Trial} of ~{value.EstimatedTotal}: {value.Description}{replayed}{eta}[/]");
+        }
+    }
+}

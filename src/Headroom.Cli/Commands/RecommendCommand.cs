@@ -1,0 +1,44 @@
+using System.CommandLine;
+using System.Globalization;
+using Headroom.Experiments;
+using Headroom.Reports;
+
+namespace Headroom.Cli.Commands;
+
+/// <summary><c>headroom recommend --from &lt;study folder&gt;</c>: the settings a finished study supports, from its
+/// recorded trials only (nothing is run).</summary>
+internal static class RecommendCommand
+{
+    public static Command Create()
+    {
+        var from = new Option<string>("--from") { Description = "The study folder (holding plan.json and results.jsonl).", Required = true };
+        var margin = new Option<double?>("--margin") { Description = $"Limit = healthy edge x (1 + margin) (default: the study's, {RecommendOptions.DefaultMargin.ToString(CultureInfo.InvariantCulture)})." };
+        var command = new Command("recommend",
+            "Recommend the memory limit and request (Guaranteed QoS), the runtime's own limit and whether the knob paid " +
+            "off, as prose and a Kubernetes container snippet, from a study's recorded results; rewrites its report.md and summary.json.")
+        {
+            from,
+            margin,
+        };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var folder = StudyFolder.OpenExisting(parsed.GetValue(from)!);
+            var plan = folder.ReadPlan();
+            var result = await new Experiments.Study(null, folder).RunAsync(plan, null, ct);
+            var options = new RecommendOptions { Margin = parsed.GetValue(margin) ?? plan.Spec.Margin };
+            var report = StudyReport.From(result, options);
+            StudyReportWriter.Write(folder, report);
+            var console = ExperimentCommands.ConsoleFor(parsed.InvocationConfiguration.Output);
+            if (report.Recommendation is { } recommendation)
+            {
+                StudyTables.Recommendation(console, recommendation);
+            }
+            else
+            {
+                throw new UserInputException($"the study in {folder.Path} has no edge search to recommend from; run 'headroom study' or 'headroom edge' first");
+            }
+            return recommendation.Limit is null ? 1 : 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using Headroom.Experiments;
+using Headroom.Knobs;
+using Headroom.Limits;
+using Headroom.Specs;
+
+namespace Headroom.Cli.Commands;
+
+/// <summary>
+/// The options of the experiment commands (edge, matrix, floor, study) with their defaults, which --help prints.
+/// A value given here overrides the spec file's; one not given keeps the spec's (or the default).
+/// </summary>
+internal sealed class StudyCommandOptions
+{
+    public Option<string?> Spec { get; } = new("--file", "-f") { Description = "The study spec (headroom.yaml): target, load, limits, knob sets. Default: the bundled sample SalesApi with the article's load." };
+    public Option<string?> Out { get; } = new("--out", "-o") { Description = "The study folder (default ./headroom-results/<name>-<timestamp>/)." };
+    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the study in this folder: recorded trials are replayed, missing ones run; its own settings are used." };
+    public Option<string?> Resolution { get; } = new("--resolution") { Description = $"Stop bisecting when failing and passing limits are this close (default {EdgeSearchOptions.DefaultResolution})." };
+    public Option<int?> Confirm { get; } = new("--confirm") { Description = $"Consecutive survivals a limit needs to pass; one failure is final (default {EdgeSearchOptions.DefaultConfirm})." };
+    public Option<double?> Healthy { get; } = new("--healthy") { Description = $"The healthy edge keeps this fraction of the unlimited req/s, and p99 within {EdgeSearchOptions.DefaultP99Factor}x (default {EdgeSearchOptions.DefaultHealthy.ToString(CultureInfo.InvariantCulture)})." };
+    public Option<string?> Min { get; } = new("--min") { Description = "The lowest limit tried (default one resolution step)." };
+    public Option<string?> Max { get; } = new("--max") { Description = $"The highest limit tried (default 4x the unlimited peak, at least {new MemoryQuantity(EdgeSearch.DefaultMinimumMax)})." };
+    public Option<string[]> Limits { get; } = new("--limits") { Description = "Matrix limits (default: the edge, the runtime's post-load Sys, 2x and 4x the edge).", AllowMultipleArgumentsPerToken = true };
+    public Option<string[]> Knobs { get; } = new("--knobs") { Description = $"Matrix knob sets by name (default none and the runtime's preset; presets: {string.Join(", ", KnobPresets.All.Select(k => k.Name))}).", AllowMultipleArgumentsPerToken = true };
+    public Option<string?> FloorKnobs { get; } = new("--floor-knobs") { Description = "The knob set the floor search runs with (default the runtime's preset)." };
+    public Option<int?> Repeats { get; } = new("--repeats") { Description = $"Interleaved rounds of the matrix (default {MatrixOptions.DefaultRepeats})." };
+    public Option<string?> Runtime { get; } = new("--runtime") { Description = "The target's runtime: go, dotnet, jvm, node (picks the default knob set and the runtime limit)." };
+    public Option<double?> Margin { get; } = new("--margin") { Description = $"Recommended limit = healthy edge x (1 + margin) (default {RecommendOptions.DefaultMargin.ToString(CultureInfo.InvariantCulture)})." };
+
+    public void AddTo(Command command, bool matrix, bool floor)
+    {
+        Option[] common = [Spec, Out, Resume, Resolution, Confirm, Healthy, Min, Max, Runtime, Margin];
+        foreach (var option in common)
+        {
+            command.Options.Add(option);
+        }
+        if (matrix)
+        {
+            command.Options.Add(Limits);
+            command.Options.Add(Knobs);
+            command.Options.Add(Repeats);
+        }
+        if (floor)
+        {
+            command.Options.Add(FloorKnobs);
+        }
+    }
+
+    /// <summary>The spec file (or the sample's default spec) with the options given on the command line applied.</summary>
+    public StudySpec ReadSpec(ParseResult parsed)
+    {
+        var path = parsed.GetValue(Spec);
+        var spec = path is null ? new StudySpec { Name = "sales-api", Runtime = TargetRuntime.Dotnet } : StudySpecReader.ReadFile(path);
+        if (parsed.GetValue(Resolution) is { } resolution) spec = spec with { Resolution = MemoryQuantity.Parse(resolution, "--resolution") };
+        if (parsed.GetValue(Confirm) is { } confirm) spec = spec with { Confirm = confirm };
+        if (parsed.GetValue(Healthy) is { } healthy) spec = spec with { Healthy = healthy };
+        if (parsed.GetValue(Min) is { } min) spec = spec with { Min = MemoryQuantity.Parse(min, "--min") };
+        if (parsed.GetValue(Max) is { } max) spec = spec with { Max = MemoryQuantity.Parse(max, "--max") };
+        if (parsed.GetValue(Runtime) is { } runtime) spec = spec with { Runtime = TargetRuntimes.Parse(runtime) };
+        if (parsed.GetValue(Margin) is { } margin) spec = spec with { Margin = margin };
+        if (parsed.GetValue(Repeats) is { } repeats) spec = spec with { Repeats = repeats };
+        if (parsed.GetValue(Limits) is { Length: > 0 } limits) spec = spec with { Limits = limits.Select(l => MemoryQuantity.Parse(l, "--limits")).ToList() };
+        if (parsed.GetValue(Knobs) is { Length: > 0 } knobs) spec = spec with { KnobSets = knobs.Select(k => Resolve(spec, k)).ToList() };
+        if (parsed.GetValue(FloorKnobs) is { } floorKnobs) spec = spec with { FloorKnobs = Resolve(spec, floorKnobs) };
+        spec.EdgeOptions().Validate();
+        spec.MatrixOptions().Validate();
+        new RecommendOptions { Margin = spec.Margin }.Validate();
+        return spec;
+    }
+
+    private static KnobSet Resolve(StudySpec spec, string name) =>
+        spec.KnobSets.Concat(spec.FloorKnobs is { } f ? [f] : []).FirstOrDefault(k => k.Name == name) ?? KnobPresets.Get(name);
+}

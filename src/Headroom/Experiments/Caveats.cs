@@ -1,0 +1,60 @@
+using System.Globalization;
+using Headroom.Trials;
+
+namespace Headroom.Experiments;
+
+/// <summary>The caveats a study's own data supports, each with its numbers; none is written without data behind it.</summary>
+public static class Caveats
+{
+    public static IReadOnlyList<string> From(StudyResult study, KnobVerdict? knob)
+    {
+        var caveats = new List<string>();
+        var edge = study.Edge;
+        var baselineRps = study.Baseline.Load?.RequestsPerSecond;
+        if (edge?.SurvivalEdge is { } survival && edge.HealthyEdge is { } healthy && healthy > survival && baselineRps is > 0)
+        {
+            var crawl = edge.ThroughputCurve.FirstOrDefault(p => p.Limit == survival)?.MedianRequestsPerSecond;
+            if (crawl is { } c)
+            {
+                caveats.Add(F($"Between the survival edge {survival} and the healthy edge {healthy} it survived but crawled: {c:0} req/s at {survival} against {baselineRps:0} unlimited ({c / baselineRps:P0}). The article's minimum is the survival edge; do not deploy at it."));
+            }
+        }
+        if (edge is not null)
+        {
+            foreach (var point in edge.ThroughputCurve.Where(p => p.Failures > 0 && p.Failures < p.Trials))
+            {
+                caveats.Add(F($"At {point.Limit} {point.Trials - point.Failures} of {point.Trials} trials survived before one failed: OOM near the edge is random, one trial a limit proves nothing."));
+            }
+            var thrashing = edge.Trials.Where(t => t.Result.Outcome == TrialOutcome.Thrashing).Select(t => t.Limit).Distinct().Order().ToList();
+            if (thrashing.Count > 0)
+            {
+                caveats.Add($"At {string.Join(", ", thrashing)} it thrashed (alive, stalled on page faults) instead of being killed: below the edge a pod can hang rather than restart.");
+            }
+        }
+        if (study.Baseline.Memory.RuntimeSysBytes is { } sys && edge?.SurvivalEdge is { } s2)
+        {
+            caveats.Add(F($"The runtime's own total (Sys {RuntimeLimits.Mi(sys)}) is {(sys > s2.Bytes ? "above" : "below")} the survival edge {s2}: it counts virtual memory the kernel never charged, so it is not the number to set."));
+        }
+        var edgeRatio = study.Matrix?.Ratios.FirstOrDefault(r => r.Limit.Label == "edge" && r.Interval is not null);
+        if (edgeRatio?.Interval is { WithinNoise: false } atEdge)
+        {
+            var change = atEdge.Estimate - 1;
+            caveats.Add(F($"{edgeRatio.Knobs.Describe()} at the edge {edgeRatio.Limit.Limit} ran {Math.Abs(change):P0} {(change < 0 ? "slower" : "faster")} than no knobs (x{atEdge.Estimate:0.00}, {atEdge.Confidence:P0} CI {atEdge.Low:0.00}-{atEdge.High:0.00})."));
+        }
+        foreach (var cell in study.Matrix?.Cells.Where(c => c.OomKills > 0) ?? [])
+        {
+            caveats.Add(F($"In the matrix, {cell.Knobs.Name} at {cell.Limit.Limit} was OOM-killed in {cell.OomKills} of {cell.Trials} rounds."));
+        }
+        if (study.Floor is { Floor: { } floor } f && f.NoKnobEdge is { } noKnob && f.ThroughputRatio is { } ratio)
+        {
+            caveats.Add(F($"With {f.Knobs.Describe()} it stayed alive down to {floor.Limit} at {floor.RequestsPerSecond:0} req/s, {ratio:P0} of the {noKnob.RequestsPerSecond:0} req/s at the no-knob edge {noKnob.Limit}: a knob that keeps a starved service alive does not make it useful."));
+        }
+        if (knob is { Interval: null })
+        {
+            caveats.Add($"Whether {knob.KnobSet} pays off is unknown: fewer than two matrix rounds at {knob.AtLimit} had both trials survive.");
+        }
+        return caveats;
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using Headroom.Knobs;
+using Headroom.Limits;
+using Headroom.Trials;
+
+namespace Headroom.Experiments;
+
+/// <summary>
+/// Finds the survival edge and the healthy edge of a target under its load, with as few trials as it can (see
+/// <see cref="LimitGridSearch"/>): it starts at the <see cref="EdgePredictor"/>'s guess, brackets, bisects to the
+/// resolution and confirms only the final candidate. Thrashing, crashes and runtime OOMs count as failures like kernel
+/// OOM kills. The healthy search starts from the survival edge and reuses every trial already run.
+/// </summary>
+public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions options)
+{
+    public const long DefaultMinimumMax = 64 * MemoryQuantity.Mebibyte;
+
+    /// <summary>
+    /// Searches with every trial under <paramref name="knobs"/> (<see cref="KnobSet.None"/> for <c>edge</c>). The
+    /// unlimited <paramref name="baseline"/> (no knobs) gives the prediction and the health criteria;
+    /// <paramref name="start"/> replaces the prediction (the floor search starts at the no-knob edge).
+    /// </summary>
+    public async Task<EdgeSearchResult> RunAsync(
+        TrialResult baseline, KnobSet knobs, MemoryQuantity? start, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var prediction = EdgePredictor.Predict(baseline.Memory);
+        var run = new Run(executor, options, knobs, baseline, progress, cancellationToken);
+        if (!baseline.Survived || baseline.Load is null)
+        {
+            return run.Result(prediction, null, null, null, null,
+                $"no edge to find: the target did not survive the load without a limit ({baseline.Outcome.ToKebab()}: {baseline.Evidence})",
+                null);
+        }
+
+        var resolution = options.Resolution.Bytes;
+        var floor = Math.Max(1, CeilDiv((options.Min ?? options.Resolution).Bytes, resolution));
+        var ceiling = Math.Max(floor + 1, (options.Max?.Bytes ?? DefaultMax(baseline.Memory)) / resolution);
+        var startK = start is { } s ? RoundDiv(s.Bytes, resolution)
+            : prediction.Edge is { } p ? RoundDiv(p.Bytes, resolution)
+            : floor * 64;
+        startK = Math.Clamp(startK, floor, ceiling);
+
+        long survival = 0;
+        long? largestFailing = null;
+        (GridSearchEnd End, long? Edge, long? LargestFailing) healthy = default;
+        // A failure above the survival edge during the healthy search (OOM near the edge is random) moves the
+        // survival edge up; the loop ends when both searches agree with every trial.
+        for (var round = 0; ; round++)
+        {
+            var found = await run.SurvivalSearch().RunAsync(run.Tested, startK, floor, ceiling, cancellationToken);
+            switch (found.End)
+            {
+                case GridSearchEnd.FailsAtCeiling:
+                    return run.Result(prediction, null, Q(found.LargestFailing), null, null,
+                        $"no edge in range: it never survived up to the maximum {Q(ceiling)} (raise --max)", null);
+                case GridSearchEnd.PassesAtFloor:
+                    return run.Result(prediction, null, null, null, null,
+                        $"no edge in range: it survived {options.Confirm} of {options.Confirm} trials at the minimum {Q(floor)}, so the edge is at or below it (lower --min)",
+                        null);
+                case GridSearchEnd.OutOfTrials:
+                    return run.Result(prediction, null, Q(found.LargestFailing), null, null,
+                        $"stopped after {options.MaxTrials} trials without a confirmed edge: outcomes near the edge contradict each other (raise --max-trials)",
+                        null);
+            }
+            survival = found.Edge!.Value;
+            largestFailing = found.LargestFailing;
+            if (!options.SearchHealthyEdge)
+            {
+                return run.Result(prediction, Q(survival), Q(largestFailing), null, null, null, null);
+            }
+            healthy = await run.HealthySearch(survival).RunAsync(run.Tested, survival, survival, ceiling, cancellationToken);
+            if (run.SurvivalVerdict(survival) == LimitVerdict.Pass && !run.Tested.Any(k => k > survival && run.SurvivalVerdict(k) == LimitVerdict.Fail))
+            {
+                break;
+            }
+            if (round >= options.MaxTrials)
+            {
+                break;
+            }
+        }
+
+        var healthyMessage = healthy.End switch
+        {
+            GridSearchEnd.FailsAtCeiling => $"no healthy edge in range: up to {Q(ceiling)} it never kept {options.Healthy:P0} of the baseline's req/s with p99 within {options.P99Factor}x (raise --max)",
+            GridSearchEnd.OutOfTrials => $"stopped after {options.MaxTrials} trials before the healthy edge was confirmed (raise --max-trials)",
+            _ => null,
+        };
+        long? healthyEdge = healthy.End is GridSearchEnd.Found or GridSearchEnd.PassesAtFloor ? healthy.Edge : null;
+        long? largestUnhealthy = healthyEdge is { } he && he > survival ? healthy.LargestFailing : null;
+        return run.Result(prediction, Q(survival), Q(largestFailing), Q(healthyEdge), Q(largestUnhealthy), null, healthyMessage);
+
+        MemoryQuantity? Q(long? k) => k is { } v ? new MemoryQuantity(v * resolution) : null;
+    }
+
+    private static long DefaultMax(TrialMemorySummary memory) =>
+        Math.Max(DefaultMinimumMax, 4 * (memory.PeakChargedBytes ?? 0));
+
+    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
+
+    private static long RoundDiv(long a, long b) => (long)Math.Round(a / (double)b, MidpointRounding.AwayFromZero);
+
+    /// <summary>The state of one search: the trials so far, by grid index.</summary>
+    private sealed class Run(
+        ITrialExecutor executor, EdgeSearchOptions options, KnobSet knobs, TrialResult baseline,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        private readonly List<EdgeTrial> _trials = [];
+        private readonly Dictionary<long, List<TrialResult>> _byLimit = [];
+        private readonly HealthCriteria _health = new(baseline.Load!, options.Healthy, options.P99Factor);
+        private string _search = "survival";
+
+        public IReadOnlyCollection<long> Tested => _byLimit.Keys;
+
+        public LimitGridSearch SurvivalSearch()
+        {
+            _search = "survival";
+            return new LimitGridSearch(SurvivalVerdict, RunTrialAsync, OutOfTrials);
+        }
+
+        public LimitGridSearch HealthySearch(long survivalEdge)
+        {
+            _search = "healthy";
+            return new LimitGridSearch(k => k < survivalEdge ? LimitVerdict.Fail : HealthyVerdict(k), RunTrialAsync, OutOfTrials);
+        }
+
+        public LimitVerdict SurvivalVerdict(long k)
+        {
+            if (!_byLimit.TryGetValue(k, out var trials))
+            {
+                return LimitVerdict.Untested;
+            }
+            if (trials.Any(t => !t.Survived))
+            {
+                return LimitVerdict.Fail;
+            }
+            return trials.Count >= options.Confirm ? LimitVerdict.Pass : LimitVerdict.PassOnce;
+        }
+
+        // One unhealthy trial rules a limit out while it is being bracketed; a limit being confirmed is judged on the
+        // medians of all its trials, so one slow trial on a noisy machine does not move the healthy edge.
+        private LimitVerdict HealthyVerdict(long k)
+        {
+            var survival = SurvivalVerdict(k);
+            if (survival is LimitVerdict.Untested or LimitVerdict.Fail)
+            {
+                return survival;
+            }
+            var trials = _byLimit[k];
+            if (trials.Count >= options.Confirm)
+            {
+                return IsHealthy(trials) ? LimitVerdict.Pass : LimitVerdict.Fail;
+            }
+            if (trials.Count == 1)
+            {
+                return _health.IsHealthy(trials[0]) ? LimitVerdict.PassOnce : LimitVerdict.Fail;
+            }
+            return LimitVerdict.PassOnce;
+        }
+
+        private bool IsHealthy(List<TrialResult> trials) =>
+            trials.All(t => t.Load is not null)
+            && _health.IsHealthy(
+                Medians.Median(trials.Select(t => t.Load!.RequestsPerSecond)),
+                Medians.MedianOrNull(trials.Select(t => t.Load!.P99Latency))!.Value);
+
+        private bool OutOfTrials() => _trials.Count >= options.MaxTrials;
+
+        private async Task RunTrialAsync(long k, string step)
+        {
+            var limit = new MemoryQuantity(k * options.Resolution.Bytes);
+            var request = new TrialRequest(limit, knobs)
+            {
+                Purpose = string.Create(CultureInfo.InvariantCulture, $"{_search} {step} #{_trials.Count + 1}"),
+            };
+            var result = await executor.RunAsync(request, progress, cancellationToken);
+            if (!_byLimit.TryGetValue(k, out var list))
+            {
+                _byLimit[k] = list = [];
+            }
+            list.Add(result);
+            _trials.Add(new EdgeTrial(_trials.Count + 1, _search, step, result, _health.IsHealthy(result)));
+        }
+
+        public EdgeSearchResult Result(
+            EdgePrediction prediction, MemoryQuantity? survival, MemoryQuantity? largestFailing,
+            MemoryQuantity? healthy, MemoryQuantity? largestUnhealthy, string? noEdge, string? noHealthy)
+        {
+            var curve = _byLimit
+                .OrderBy(kv => kv.Key)
+                .Select(kv => Point(new MemoryQuantity(kv.Key * options.Resolution.Bytes), kv.Value))
+                .ToList();
+            return new EdgeSearchResult(knobs, baseline, prediction, survival, largestFailing, healthy, largestUnhealthy,
+                _trials.ToList(), curve, noEdge, noHealthy);
+        }
+
+        private ThroughputPoint Point(MemoryQuantity limit, List<TrialResult> trials)
+        {
+            var survived = trials.Where(t => t.Survived && t.Load is not null).ToList();
+            var rps = Medians.MedianOrNull(survived.Select(t => t.Load!.RequestsPerSecond));
+            var p99 = Medians.MedianOrNull(survived.Select(t => t.Load!.P99Latency));
+            var healthy = survived.Count == trials.Count && rps is { } r && p99 is { } p && _health.IsHealthy(r, p);
+            return new ThroughputPoint(limit, trials.Count, trials.Count - survived.Count, rps, p99, healthy);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Headroom.Knobs;
+using Headroom.Limits;
+using Headroom.Trials;
+
+namespace Headroom.Experiments;
+
+/// <summary>One trial of a search: which search asked for it (<c>survival</c>, <c>healthy</c>), why (<c>start</c>,
+/// <c>bracket</c>, <c>bisect</c>, <c>confirm</c>), and whether it was healthy against the baseline.</summary>
+public sealed record EdgeTrial(int Number, string Search, string Step, TrialResult Result, bool Healthy)
+{
+    public MemoryQuantity Limit => Result.Request.Limit ?? throw new InvalidOperationException("an edge trial always has a limit");
+}
+
+/// <summary>Median figures of the trials at one limit, for the throughput curve between the edges.</summary>
+public sealed record ThroughputPoint(
+    MemoryQuantity Limit,
+    int Trials,
+    int Failures,
+    double? MedianRequestsPerSecond,
+    TimeSpan? MedianP99Latency,
+    bool Healthy);
+
+/// <summary>
+/// What an edge search found: the survival edge (least limit where every confirming trial survived) with the largest
+/// limit seen to fail under it, the healthy edge (also within the baseline's throughput and p99 bounds), the
+/// prediction and how far off it was, and every trial. A null edge comes with a message saying why.
+/// </summary>
+public sealed record EdgeSearchResult(
+    KnobSet Knobs,
+    TrialResult Baseline,
+    EdgePrediction Prediction,
+    MemoryQuantity? SurvivalEdge,
+    MemoryQuantity? LargestFailing,
+    MemoryQuantity? HealthyEdge,
+    MemoryQuantity? LargestUnhealthy,
+    IReadOnlyList<EdgeTrial> Trials,
+    IReadOnlyList<ThroughputPoint> ThroughputCurve,
+    string? NoEdgeMessage,
+    string? NoHealthyEdgeMessage)
+{
+    public int TrialsUsed => Trials.Count;
+
+    /// <summary>The sum of the trials' wall times (replayed trials count with their recorded time).</summary>
+    public TimeSpan TrialTime => Trials.Aggregate(TimeSpan.Zero, (sum, t) => sum + t.Result.WallTime);
+
+    /// <summary>Survival edge minus prediction (positive: the service needed more than predicted).</summary>
+    public long? PredictionErrorBytes => SurvivalEdge is { } edge && Prediction.Edge is { } predicted
+        ? edge.Bytes - predicted.Bytes
+        : null;
+
+    /// <summary>The trials at one limit, in the order they ran.</summary>
+    public IEnumerable<TrialResult> TrialsAt(MemoryQuantity limit) =>
+        Trials.Where(t => t.Limit == limit).Select(t => t.Result);
+}

@@ -1,0 +1,18 @@
+namespace Headroom.Experiments;
+
+/// <summary>How <see cref="Recommender"/> turns a study into settings; defaults as <c>headroom recommend --help</c> prints them.</summary>
+public sealed record RecommendOptions
+{
+    public const double DefaultMargin = 0.25;
+
+    /// <summary>Memory limit = healthy edge x (1 + margin), rounded up to whole MiB.</summary>
+    public double Margin { get; init; } = DefaultMargin;
+
+    public void Validate()
+    {
+        if (Margin is < 0 or > 10)
+        {
+            throw new UserInputException($"--margin must be a fraction such as 0.25 (got {Margin})");
+        }
+    }
+}

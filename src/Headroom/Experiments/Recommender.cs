@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Headroom.Limits;
+
+namespace Headroom.Experiments;
+
+/// <summary>
+/// Writes the <see cref="Recommendation"/> for a study: limit = healthy edge x (1 + margin) rounded up to whole MiB,
+/// request = limit (Guaranteed QoS), the runtime limit from <see cref="RuntimeLimits"/>, the knob's other settings
+/// (e.g. <c>GOGC=off</c>) only when the matrix shows they paid off, and the <see cref="Caveats"/>.
+/// </summary>
+public static partial class Recommender
+{
+    [GeneratedRegex("[^a-z0-9-]+")]
+    private static partial Regex NotDnsLabel();
+
+    public static Recommendation Recommend(StudyResult study, RecommendOptions options)
+    {
+        options.Validate();
+        var edge = study.Edge;
+        if (edge?.HealthyEdge is not { } healthy)
+        {
+            var why = edge?.NoEdgeMessage ?? edge?.NoHealthyEdgeMessage ?? "the study has no edge search";
+            return new Recommendation(null, null, null, null, Caveats.From(study, null), [$"No recommendation: {why}."], null, null, why);
+        }
+        var limit = new MemoryQuantity(CeilToMebibyte(healthy.Bytes * (1 + options.Margin)));
+        var overhead = RuntimeLimits.NonHeapOverhead(study.Baseline.Memory);
+        var runtimeLimit = RuntimeLimits.For(study.Plan.Spec.Runtime, limit, overhead);
+        var knob = KnobAt(study.Matrix, limit);
+        var knobSet = study.Matrix?.KnobSets.FirstOrDefault(k => k.Name == knob?.KnobSet);
+        var extraEnv = knob is { PaidOff: true } && knobSet is not null
+            ? knobSet.Environment
+                .Where(kv => kv.Key != runtimeLimit?.Variable && !kv.Value.Contains("{limit", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        var caveats = Caveats.From(study, knob);
+
+        var name = ContainerName(study.Plan.Spec.Name);
+        var container = ContainerSnippet.Build(name, study.Plan.Spec.Target.Image, limit, runtimeLimit, extraEnv);
+        var prose = Prose(study, options, limit, healthy, runtimeLimit, knob, extraEnv);
+        return new Recommendation(limit, limit, runtimeLimit, knob, caveats, prose, container, ContainerSnippet.ToYaml(container), null);
+    }
+
+    private static List<string> Prose(
+        StudyResult study, RecommendOptions options, MemoryQuantity limit, MemoryQuantity healthy,
+        RuntimeLimit? runtimeLimit, KnobVerdict? knob, Dictionary<string, string> extraEnv)
+    {
+        var edge = study.Edge!;
+        var spec = study.Plan.Spec;
+        var baseline = study.Baseline.Load!;
+        var prose = new List<string>
+        {
+            F($"Memory limit {limit}: the healthy edge {healthy} (the least limit keeping {spec.Healthy:P0} of the unlimited {baseline.RequestsPerSecond:0} req/s with p99 within 2x of {baseline.P99Latency.TotalMilliseconds:0.#} ms) plus a {options.Margin:P0} margin, rounded up to whole MiB."),
+            F($"Memory request {limit}, equal to the limit: with equal CPU request and limit the pod gets Guaranteed QoS, the node keeps that memory for it, and an OOM kill means the service needed more, not that the node ran short."),
+            F($"Survival edge {edge.SurvivalEdge} (largest failing limit {edge.LargestFailing?.ToString() ?? "none"}); predicted {RuntimeLimits.Mi(edge.Prediction.Edge?.Bytes ?? 0)}, off by {RuntimeLimits.Mi(Math.Abs(edge.PredictionErrorBytes ?? 0))}; the unlimited run peaked at {RuntimeLimits.Mi(study.Baseline.Memory.PeakChargedBytes ?? 0)} charged."),
+        };
+        if (runtimeLimit is not null)
+        {
+            prose.Add(runtimeLimit.FromResourceField
+                ? $"Runtime limit: {runtimeLimit.Variable} = {runtimeLimit.Derivation}."
+                : $"Runtime limit: {runtimeLimit.Variable}={runtimeLimit.Value} ({runtimeLimit.Bytes}): {runtimeLimit.Derivation}.");
+        }
+        if (knob is not null)
+        {
+            prose.Add(F($"Knob {knob.KnobSet} at {knob.AtLimit}: {knob.Verdict}") +
+                (extraEnv.Count > 0 ? $"; so the snippet also sets {string.Join(", ", extraEnv.Select(kv => $"{kv.Key}={kv.Value}"))}." : "; so the snippet sets only the runtime limit."));
+        }
+        return prose;
+    }
+
+    /// <summary>The matrix's (first) knob set against none, at the matrix limit nearest the recommended limit.</summary>
+    private static KnobVerdict? KnobAt(MatrixResult? matrix, MemoryQuantity limit)
+    {
+        var ratio = matrix?.Ratios
+            .OrderBy(r => Math.Abs(r.Limit.Limit.Bytes - limit.Bytes))
+            .ThenBy(r => r.Limit.Limit)
+            .FirstOrDefault();
+        if (ratio is null)
+        {
+            return null;
+        }
+        var verdict = ratio.Interval switch
+        {
+            null => "not enough paired rounds to tell",
+            { WithinNoise: true } i => F($"within noise, x{i.Estimate:0.00} req/s ({i.Confidence:P0} CI {i.Low:0.00}-{i.High:0.00})"),
+            { Low: > 1 } i => F($"paid off, x{i.Estimate:0.00} req/s ({i.Confidence:P0} CI {i.Low:0.00}-{i.High:0.00})"),
+            var i => F($"cost throughput, x{i.Estimate:0.00} req/s ({i.Confidence:P0} CI {i.Low:0.00}-{i.High:0.00})"),
+        };
+        return new KnobVerdict(ratio.Knobs.Name, ratio.Limit.Limit, ratio.Interval, verdict);
+    }
+
+    private static long CeilToMebibyte(double bytes) =>
+        (long)Math.Ceiling(bytes / MemoryQuantity.Mebibyte) * MemoryQuantity.Mebibyte;
+
+    private static string ContainerName(string name)
+    {
+        var label = NotDnsLabel().Replace(name.ToLowerInvariant(), "-").Trim('-');
+        return label.Length == 0 ? "app" : label[..Math.Min(63, label.Length)];
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

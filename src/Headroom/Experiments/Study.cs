@@ -1,0 +1,142 @@
+using Headroom.Knobs;
+using Headroom.Trials;
+
+namespace Headroom.Experiments;
+
+/// <summary>
+/// Runs a study's phases in order (baseline, edge, matrix, floor) over one executor, every trial through the
+/// folder's <see cref="RecordingTrialExecutor"/>: a study started again on the same folder replays what is recorded
+/// and runs only what is missing. <paramref name="live"/> null replays only (a finished study, for <c>recommend</c>).
+/// </summary>
+public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider? time = null)
+{
+    /// <summary>Writes each live trial's memory series next to its record (the runner's samples; null: none kept).</summary>
+    public Func<TrialResult, string, CancellationToken, Task>? SaveSamples { get; init; }
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public async Task<StudyResult> RunAsync(StudyPlan plan, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
+    {
+        var hash = plan.SpecHash;
+        if (File.Exists(Path.Combine(folder.Path, StudyFolder.PlanFile)))
+        {
+            var recorded = folder.ReadPlan();
+            if (recorded.SpecHash != hash)
+            {
+                throw new UserInputException($"{folder.Path} holds another study ({recorded.Name}, spec {recorded.SpecHash}); resume it with its own settings or choose a new folder");
+            }
+        }
+        else if (live is not null)
+        {
+            folder.WritePlan(plan);
+        }
+
+        var started = _time.GetTimestamp();
+        var tracker = new ProgressTracker(plan, progress);
+        ITrialExecutor Phase(string phase)
+        {
+            tracker.Enter(phase);
+            return new RecordingTrialExecutor(folder, hash, phase, live, tracker.Finished, SaveSamples);
+        }
+
+        var spec = plan.Spec;
+        var notes = new List<string>();
+        var baseline = await Phase(StudyPhases.Baseline)
+            .RunAsync(new TrialRequest(null, KnobSet.None) { Purpose = "baseline (unlimited)" }, null, cancellationToken);
+
+        EdgeSearchResult? edge = null;
+        if (plan.Runs(StudyPhases.Edge))
+        {
+            edge = await new EdgeSearch(Phase(StudyPhases.Edge), spec.EdgeOptions())
+                .RunAsync(baseline, KnobSet.None, null, null, cancellationToken);
+        }
+
+        MatrixResult? matrix = null;
+        if (plan.Runs(StudyPhases.Matrix))
+        {
+            var limits = spec.Limits.Count > 0
+                ? spec.Limits.Select(l => new MatrixLimit(l, "given")).ToList()
+                : edge?.SurvivalEdge is { } survival
+                    ? MatrixExperiment.DefaultLimits(survival, baseline.Memory.RuntimeSysBytes, spec.Resolution)
+                    : null;
+            if (limits is null)
+            {
+                notes.Add("matrix skipped: no survival edge to derive its limits from, and no limits were given");
+            }
+            else
+            {
+                matrix = await new MatrixExperiment(Phase(StudyPhases.Matrix), spec.MatrixOptions())
+                    .RunAsync(limits, spec.MatrixKnobSets(), null, cancellationToken);
+            }
+        }
+
+        FloorResult? floor = null;
+        if (plan.Runs(StudyPhases.Floor))
+        {
+            var knobs = spec.FloorKnobSet();
+            if (knobs is null)
+            {
+                notes.Add("floor skipped: no knob set for it (set 'runtime' or 'floor' in the spec)");
+            }
+            else if (edge?.SurvivalEdge is null)
+            {
+                notes.Add("floor skipped: there is no survival edge without knobs to compare with");
+            }
+            else
+            {
+                floor = await new FloorSearch(Phase(StudyPhases.Floor), spec.EdgeOptions())
+                    .RunAsync(baseline, knobs, edge, null, cancellationToken);
+            }
+        }
+
+        tracker.Done();
+        return new StudyResult(plan, baseline, edge, matrix, floor, notes, tracker.Run, tracker.Replayed, _time.GetElapsedTime(started));
+    }
+
+    /// <summary>Counts trials and estimates the rest from the pace of the trials that really ran.</summary>
+    private sealed class ProgressTracker(StudyPlan plan, IProgress<StudyProgress>? progress)
+    {
+        private readonly Dictionary<string, int> _done = [];
+        private TimeSpan _liveTime;
+        private string _phase = StudyPhases.Baseline;
+
+        public int Run { get; private set; }
+        public int Replayed { get; private set; }
+
+        public void Enter(string phase) => _phase = phase;
+
+        public void Done() =>
+            progress?.Report(new StudyProgress(StudyPhases.Done, Run + Replayed, Run + Replayed, TimeSpan.Zero, false, "study finished"));
+
+        public void Finished(TrialResult result, bool replayed)
+        {
+            if (replayed)
+            {
+                Replayed++;
+            }
+            else
+            {
+                Run++;
+                _liveTime += result.WallTime;
+            }
+            _done[_phase] = _done.GetValueOrDefault(_phase) + 1;
+            var total = 0;
+            var remaining = 0;
+            foreach (var phase in StudyPhases.All.Where(p => p == StudyPhases.Baseline || plan.Runs(p)))
+            {
+                var done = _done.GetValueOrDefault(phase);
+                var expected = Math.Max(done + (phase == _phase ? 1 : 0), plan.EstimatedTrials(phase));
+                if (StudyPhases.All.ToList().IndexOf(phase) < StudyPhases.All.ToList().IndexOf(_phase))
+                {
+                    expected = done;
+                }
+                total += expected;
+                remaining += expected - done;
+            }
+            TimeSpan? eta = Run > 0 ? _liveTime / Run * remaining : null;
+            var limit = result.Request.Limit?.ToString() ?? "unlimited";
+            progress?.Report(new StudyProgress(_phase, Run + Replayed, total, eta, replayed,
+                $"{limit} {result.Request.Knobs.Name}: {result.Outcome.ToKebab()}"));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Headroom.Experiments;
+using Headroom.Limits;
+
+namespace Headroom.Reports;
+
+/// <summary>
+/// <c>summary.json</c>: the study's answers in a stable shape for scripts and for the HTML report (the trials
+/// themselves stay in <c>results.jsonl</c>).
+/// </summary>
+public static class SummaryJson
+{
+    public const string FileName = StudyFolder.SummaryFile;
+
+    public static StudySummary From(StudyReport report)
+    {
+        var study = report.Study;
+        var r = report.Recommendation;
+        return new StudySummary(
+            study.Plan.Name,
+            study.Plan.SpecHash,
+            study.TrialsRun + study.TrialsReplayed,
+            study.TrialTime,
+            study.Baseline.Outcome.ToString(),
+            study.Baseline.Load?.RequestsPerSecond,
+            study.Baseline.Load?.P99Latency,
+            study.Baseline.Memory.PeakChargedBytes,
+            study.Edge is { } e ? new EdgeSummary(e.SurvivalEdge, e.LargestFailing, e.HealthyEdge, e.Prediction.Edge, e.TrialsUsed, e.NoEdgeMessage ?? e.NoHealthyEdgeMessage) : null,
+            study.Matrix?.Cells.Select(c => new CellSummary(c.Limit.Limit, c.Limit.Label, c.Knobs.Name, c.MedianRequestsPerSecond, c.MinRequestsPerSecond, c.MaxRequestsPerSecond, c.MedianAverageLatency, c.MedianP99Latency, c.MedianGcCount, c.OomKills, c.Trials)).ToList(),
+            study.Matrix?.Ratios.Select(x => new RatioSummary(x.Limit.Limit, x.Knobs.Name, x.Versus.Name, x.Interval?.Estimate, x.Interval?.Low, x.Interval?.High, x.Interval?.WithinNoise)).ToList(),
+            study.Floor is { } f ? new FloorSummary(f.Knobs.Name, f.Floor?.Limit, f.Floor?.RequestsPerSecond, f.NoKnobEdge?.Limit, f.NoKnobEdge?.RequestsPerSecond, f.Search.NoEdgeMessage) : null,
+            r is null ? null : new RecommendationSummary(r.Limit, r.Request, r.RuntimeLimit?.Variable, r.RuntimeLimit?.Value, r.Knob?.Verdict, r.Caveats, r.ContainerYaml, r.Unavailable),
+            study.Notes);
+    }
+}
+
+public sealed record StudySummary(
+    string Name, string SpecHash, int Trials, TimeSpan TrialTime,
+    string BaselineOutcome, double? BaselineRequestsPerSecond, TimeSpan? BaselineP99, long? BaselinePeakChargedBytes,
+    EdgeSummary? Edge, IReadOnlyList<CellSummary>? Matrix, IReadOnlyList<RatioSummary>? Ratios, FloorSummary? Floor,
+    RecommendationSummary? Recommendation, IReadOnlyList<string> Notes);
+
+public sealed record EdgeSummary(MemoryQuantity? SurvivalEdge, MemoryQuantity? LargestFailing, MemoryQuantity? HealthyEdge, MemoryQuantity? PredictedEdge, int Trials, string? Message);
+
+public sealed record CellSummary(MemoryQuantity Limit, string Label, string Knobs, double? MedianRequestsPerSecond, double? MinRequestsPerSecond, double? MaxRequestsPerSecond, TimeSpan? MedianAverageLatency, TimeSpan? MedianP99Latency, double? MedianGcCount, int OomKills, int Trials);
+
+public sealed record RatioSummary(MemoryQuantity Limit, string Knobs, string Versus, double? Ratio, double? Low, double? High, bool? WithinNoise);
+
+public sealed record FloorSummary(string Knobs, MemoryQuantity? Floor, double? FloorRequestsPerSecond, MemoryQuantity? NoKnobEdge, double? EdgeRequestsPerSecond, string? Message);
+
+public sealed record RecommendationSummary(MemoryQuantity? Limit, MemoryQuantity? Request, string? RuntimeVariable, string? RuntimeValue, string? Knob, IReadOnlyList<string> Caveats, string? ContainerYaml, string? Unavailable);

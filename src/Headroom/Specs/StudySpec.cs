@@ -1,0 +1,71 @@
+using Headroom.Experiments;
+using Headroom.Knobs;
+using Headroom.Limits;
+
+namespace Headroom.Specs;
+
+/// <summary>How to get a token before the load (the sample's <c>make token</c>): basic auth against a URL, the token
+/// read from a field of the JSON answer and sent as a bearer token.</summary>
+public sealed record TokenStep(string Url, string? User, string? Password, string Field);
+
+/// <summary>The service under test and how to start and reach it: a command (with args) or a container image.</summary>
+public sealed record TargetSpec
+{
+    public string? Command { get; init; }
+    public IReadOnlyList<string> Args { get; init; } = [];
+    public string? Image { get; init; }
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<int> Ports { get; init; } = [];
+    public string? ReadyUrl { get; init; }
+    public string? StatsUrl { get; init; }
+    public TokenStep? Token { get; init; }
+}
+
+/// <summary>
+/// A study as <c>headroom.yaml</c> describes it. Everything but the target has the CLI's defaults; the options of
+/// each experiment come from here (<see cref="EdgeOptions"/>, <see cref="MatrixOptions"/>).
+/// </summary>
+public sealed record StudySpec
+{
+    public const double DefaultMargin = 0.25;
+    public const string DefaultLoad = "-c 10 -n 1000";
+
+    public string Name { get; init; } = "study";
+    public TargetSpec Target { get; init; } = new();
+    /// <summary>hey's arguments (<c>-c 10 -n 1000</c>); the URL is the target's.</summary>
+    public string Load { get; init; } = DefaultLoad;
+    /// <summary>Matrix limits; empty: the edge, the runtime's Sys, 2x and 4x the edge.</summary>
+    public IReadOnlyList<MemoryQuantity> Limits { get; init; } = [];
+    /// <summary>Matrix knob sets; empty: none and the runtime's preset.</summary>
+    public IReadOnlyList<KnobSet> KnobSets { get; init; } = [];
+    /// <summary>The floor's knob set; null: the runtime's preset.</summary>
+    public KnobSet? FloorKnobs { get; init; }
+    public int Repeats { get; init; } = Experiments.MatrixOptions.DefaultRepeats;
+    public MemoryQuantity Resolution { get; init; } = EdgeSearchOptions.DefaultResolution;
+    public int Confirm { get; init; } = EdgeSearchOptions.DefaultConfirm;
+    public double Healthy { get; init; } = EdgeSearchOptions.DefaultHealthy;
+    public double Margin { get; init; } = DefaultMargin;
+    public MemoryQuantity? Min { get; init; }
+    public MemoryQuantity? Max { get; init; }
+    public TargetRuntime? Runtime { get; init; }
+
+    public EdgeSearchOptions EdgeOptions() => new()
+    {
+        Resolution = Resolution,
+        Confirm = Confirm,
+        Healthy = Healthy,
+        Min = Min,
+        Max = Max,
+    };
+
+    public MatrixOptions MatrixOptions() => new() { Repeats = Repeats };
+
+    /// <summary>The matrix's knob sets: as given, or <c>none</c> and the runtime's preset.</summary>
+    public IReadOnlyList<KnobSet> MatrixKnobSets() =>
+        KnobSets.Count > 0 ? KnobSets
+        : Runtime is { } runtime ? [KnobSet.None, runtime.Preset()]
+        : [KnobSet.None];
+
+    /// <summary>The floor's knob set: as given, the runtime's preset, or null (no floor without a knob).</summary>
+    public KnobSet? FloorKnobSet() => FloorKnobs ?? Runtime?.Preset();
+}

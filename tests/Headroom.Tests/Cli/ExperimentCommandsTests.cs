@@ -1,0 +1,139 @@
+using Headroom.Cli;
+using Headroom.Cli.Commands;
+using Headroom.Experiments;
+using Headroom.Specs;
+using Headroom.Tests.Experiments;
+using Headroom.Trials;
+using k8s;
+using k8s.Models;
+
+namespace Headroom.Tests.Cli;
+
+/// <summary>The experiment commands through the real CLI entry point. Trials come from a scripted executor put behind
+/// the commands' executor seam, as the runner will be; no real trial runs here.</summary>
+public sealed class ExperimentCommandsTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("headroom-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await HeadroomApp.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private string CopyRecordedStudy()
+    {
+        var target = Path.Combine(_root, "study");
+        Directory.CreateDirectory(target);
+        var source = Path.Combine(AppContext.BaseDirectory, "Experiments", "RecordedStudies", "go-twin-scripted");
+        foreach (var file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+        return target;
+    }
+
+    [Fact]
+    public async Task Recommend_From_PrintsTheYamlAndWritesTheReports()
+    {
+        var folder = CopyRecordedStudy();
+
+        var (code, output, error) = await RunAsync("recommend", "--from", folder, "--margin", "0.5");
+
+        Assert.Equal((0, ""), (code, error));
+        // healthy edge 14Mi x 1.5 = 21Mi
+        var yaml = output[output.IndexOf("env:", StringComparison.Ordinal)..];
+        var container = KubernetesYaml.Deserialize<V1Container>(yaml);
+        Assert.Equal(new ResourceQuantity("21Mi"), container.Resources.Limits["memory"]);
+        Assert.Contains("Memory limit 21Mi: the healthy edge 14Mi", output);
+        Assert.Contains("21Mi", File.ReadAllText(Path.Combine(folder, "report.md")));
+        Assert.True(File.Exists(Path.Combine(folder, "summary.json")));
+    }
+
+    [Fact]
+    public async Task Recommend_FromAFolderThatIsNoStudy_IsAOneLineUserError()
+    {
+        var (code, _, error) = await RunAsync("recommend", "--from", _root);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"headroom: '{_root}' is not a study folder (no plan.json); give the folder a study wrote\n", error);
+    }
+
+    [Fact]
+    public async Task Study_WithScriptedExecutorBehindTheSeam_WritesResultsAndReportsAndResumes()
+    {
+        var previous = TrialExecutors.Factory;
+        var scripted = new ScriptedFactory();
+        TrialExecutors.Factory = scripted;
+        try
+        {
+            var spec = Path.Combine(_root, "headroom.yaml");
+            File.WriteAllText(spec, "name: go-twin\ntarget:\n  command: ./go-sales-api\nruntime: go\nrepeats: 2\n");
+            var folder = Path.Combine(_root, "out");
+
+            var (code, output, error) = await RunAsync("study", "-f", spec, "--out", folder);
+
+            Assert.Equal((0, ""), (code, error));
+            Assert.Contains("survival edge 12Mi", output);
+            Assert.Contains("healthy edge 14Mi", output);
+            var records = StudyFolder.Open(folder).Records;
+            Assert.Equal(scripted.Executor.Requests.Count, records.Count);
+            Assert.Contains("## Matrix (2 interleaved rounds)", File.ReadAllText(Path.Combine(folder, "report.md")));
+
+            var (resumedCode, resumed, _) = await RunAsync("study", "--resume", folder);
+            Assert.Equal(0, resumedCode);
+            Assert.Contains($"{records.Count} trials (0 run, {records.Count} replayed)", resumed);
+            Assert.Equal(records.Count, StudyFolder.Open(folder).Records.Count);
+        }
+        finally
+        {
+            TrialExecutors.Factory = previous;
+        }
+    }
+
+    [Fact]
+    public async Task Edge_ForAnImageTarget_TheLocalRunnerSaysSoInOneLine()
+    {
+        var spec = Path.Combine(_root, "image.yaml");
+        await File.WriteAllTextAsync(spec, "target:\n  image: example.invalid/sales-api:1\n", TestContext.Current.CancellationToken);
+        var (code, _, error) = await RunAsync("edge", "-f", spec, "--out", Path.Combine(_root, "edge"));
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("headroom: target image 'example.invalid/sales-api:1' needs the container runner", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("edge", "--resolution", "(default 1Mi)")]
+    [InlineData("matrix", "--repeats", "(default 3)")]
+    [InlineData("study", "--healthy", "(default 0.9)")]
+    [InlineData("recommend", "--margin", "0.25)")]
+    public async Task Help_PrintsTheDefaults(string command, string option, string defaultText)
+    {
+        var (code, output, _) = await RunAsync(command, "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains(option, output);
+        Assert.Contains(defaultText, output);
+    }
+
+    [Fact]
+    public async Task Edge_BadConfirm_IsAOneLineUserError()
+    {
+        var (code, _, error) = await RunAsync("edge", "--confirm", "0");
+
+        Assert.Equal((2, "headroom: --confirm must be at least 1 (got 0)\n"), (code, error));
+    }
+
+    private sealed class ScriptedFactory : ITrialExecutorFactory
+    {
+        public ScriptedTrialExecutor Executor { get; } = GoTwinScript.Executor();
+
+        public ITrialExecutor Create(StudySpec spec) => Executor;
+
+        public Func<TrialResult, string, CancellationToken, Task>? SaveSamples => null;
+    }
+}

@@ -1,0 +1,198 @@
+using Headroom.Experiments;
+using Headroom.Knobs;
+using Headroom.Limits;
+using Headroom.Trials;
+
+namespace Headroom.Tests.Experiments;
+
+public class EdgeSearchTests
+{
+    private static readonly EdgeSearchOptions Defaults = new();
+
+    private static async Task<EdgeSearchResult> SearchAsync(ScriptedTrialExecutor executor, EdgeSearchOptions? options = null)
+    {
+        var baseline = await executor.RunAsync(new TrialRequest(null, KnobSet.None), null, TestContext.Current.CancellationToken);
+        return await new EdgeSearch(executor, options ?? Defaults)
+            .RunAsync(baseline, KnobSet.None, null, null, TestContext.Current.CancellationToken);
+    }
+
+    private static MemoryQuantity Mi(double mebibytes) => MemoryQuantity.FromMebibytes(mebibytes);
+
+    [Fact]
+    public async Task DeterministicEdge_FindsIt_WithTheFailingNeighbourAndThreeConfirmations()
+    {
+        var result = await SearchAsync(ScriptedTrialExecutor.Deterministic(edgeMi: 12));
+
+        Assert.Null(result.NoEdgeMessage);
+        Assert.Equal(Mi(12), result.SurvivalEdge);
+        Assert.Equal(Mi(11), result.LargestFailing);
+        Assert.Equal(Mi(12), result.HealthyEdge);
+        Assert.Equal(3, result.TrialsAt(Mi(12)).Count(t => t.Survived));
+        Assert.All(result.TrialsAt(Mi(11)), t => Assert.Equal(TrialOutcome.OomKilled, t.Outcome));
+        // predicted from anon 7.4 + half of file 6.7 = 10.75 MiB
+        Assert.Equal(Mi(10.75).Bytes, result.Prediction.Edge!.Value.Bytes, tolerance: 1);
+        Assert.Equal(Mi(12).Bytes - Mi(10.75).Bytes, result.PredictionErrorBytes!.Value, tolerance: 1);
+        Assert.Equal(result.TrialsUsed * ScriptedTrialExecutor.TrialWallTime, result.TrialTime);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(6)]
+    [InlineData(9)]
+    [InlineData(11)]
+    [InlineData(14)]
+    [InlineData(17)]
+    [InlineData(23)]
+    [InlineData(30)]
+    public async Task DeterministicEdge_AnywhereFromAQuarterToThreeTimesThePrediction_TakesAtMostTwelveTrials(double edgeMi)
+    {
+        var result = await SearchAsync(ScriptedTrialExecutor.Deterministic(edgeMi));
+
+        Assert.Equal(Mi(edgeMi), result.SurvivalEdge);
+        Assert.Equal(Mi(edgeMi - 1), result.LargestFailing);
+        Assert.InRange(result.TrialsUsed, 1, 12);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public async Task RandomEdge_EdgeIsConfirmedAndAboveEveryFailure(int seed)
+    {
+        // Below 10 MiB always killed; at 10 and 11 MiB killed with probability 0.5; from 12 MiB always survives.
+        var random = new Random(seed);
+        var executor = new ScriptedTrialExecutor((request, _) =>
+            ScriptedTrialExecutor.Unlimited(request) ? ScriptedTrial.Baseline
+            : ScriptedTrialExecutor.Mi(request) < 10 ? ScriptedTrial.Failed(TrialOutcome.OomKilled)
+            : ScriptedTrialExecutor.Mi(request) < 12 && random.NextDouble() < 0.5 ? ScriptedTrial.Failed(TrialOutcome.OomKilled)
+            : ScriptedTrial.Healthy);
+
+        var result = await SearchAsync(executor);
+
+        var edge = result.SurvivalEdge!.Value;
+        Assert.InRange(edge.Mebibytes, 10, 12);
+        Assert.True(result.TrialsAt(edge).Count() >= 3);
+        Assert.All(result.TrialsAt(edge), t => Assert.True(t.Survived));
+        Assert.Equal(new MemoryQuantity(edge.Bytes - MemoryQuantity.Mebibyte), result.LargestFailing);
+        Assert.DoesNotContain(result.Trials, t => !t.Result.Survived && t.Limit > edge);
+        Assert.InRange(result.TrialsUsed, 1, 12);
+    }
+
+    [Fact]
+    public async Task NeverSurvives_SaysSoAndNamesTheMaximum()
+    {
+        var executor = new ScriptedTrialExecutor((request, _) =>
+            ScriptedTrialExecutor.Unlimited(request) ? ScriptedTrial.Baseline : ScriptedTrial.Failed(TrialOutcome.OomKilled));
+
+        var result = await SearchAsync(executor, new EdgeSearchOptions { Max = Mi(40) });
+
+        Assert.Null(result.SurvivalEdge);
+        Assert.Equal("no edge in range: it never survived up to the maximum 40Mi (raise --max)", result.NoEdgeMessage);
+        Assert.Equal(Mi(40), result.LargestFailing);
+        Assert.InRange(result.TrialsUsed, 1, 8);
+    }
+
+    [Fact]
+    public async Task AlwaysSurvives_SaysTheEdgeIsAtOrBelowTheMinimum()
+    {
+        var result = await SearchAsync(ScriptedTrialExecutor.Deterministic(edgeMi: 0), new EdgeSearchOptions { Min = Mi(4) });
+
+        Assert.Null(result.SurvivalEdge);
+        Assert.Equal("no edge in range: it survived 3 of 3 trials at the minimum 4Mi, so the edge is at or below it (lower --min)", result.NoEdgeMessage);
+        Assert.Equal(3, result.TrialsAt(Mi(4)).Count());
+    }
+
+    [Fact]
+    public async Task ThrashingLimit_CountsAsFailure()
+    {
+        // Killed below 12 MiB, thrashes (alive, stalled) at 12 MiB, fine from 13 MiB.
+        var executor = new ScriptedTrialExecutor((request, _) =>
+            ScriptedTrialExecutor.Unlimited(request) ? ScriptedTrial.Baseline
+            : ScriptedTrialExecutor.Mi(request) < 12 ? ScriptedTrial.Failed(TrialOutcome.OomKilled)
+            : ScriptedTrialExecutor.Mi(request) < 13 ? ScriptedTrial.Failed(TrialOutcome.Thrashing)
+            : ScriptedTrial.Healthy);
+
+        var result = await SearchAsync(executor);
+
+        Assert.Equal(Mi(13), result.SurvivalEdge);
+        Assert.Equal(Mi(12), result.LargestFailing);
+        Assert.Equal(TrialOutcome.Thrashing, Assert.Single(result.TrialsAt(Mi(12))).Outcome);
+    }
+
+    [Fact]
+    public async Task SurvivesButCrawls_HealthyEdgeAboveSurvivalEdge_WithTheCurveBetween()
+    {
+        var result = await SearchAsync(ScriptedTrialExecutor.Deterministic(edgeMi: 12, healthyMi: 16));
+
+        Assert.Equal(Mi(12), result.SurvivalEdge);
+        Assert.Equal(Mi(16), result.HealthyEdge);
+        Assert.Equal(Mi(15), result.LargestUnhealthy);
+        Assert.Null(result.NoHealthyEdgeMessage);
+        Assert.All(result.TrialsAt(Mi(16)), t => Assert.Equal(9_800, t.Load!.RequestsPerSecond));
+        Assert.True(result.TrialsAt(Mi(16)).Count() >= 3);
+        var between = result.ThroughputCurve.Where(p => p.Limit >= Mi(12) && p.Limit < Mi(16)).ToList();
+        Assert.NotEmpty(between);
+        Assert.All(between, p => Assert.Equal(700, p.MedianRequestsPerSecond));
+        Assert.All(between, p => Assert.False(p.Healthy));
+        Assert.True(result.ThroughputCurve.Single(p => p.Limit == Mi(16)).Healthy);
+        Assert.InRange(result.Trials.Count(t => t.Search == "survival"), 1, 12);
+        Assert.InRange(result.Trials.Count(t => t.Search == "healthy"), 1, 12);
+    }
+
+    [Fact]
+    public async Task CrawlsUpToTheMaximum_NoHealthyEdgeMessage()
+    {
+        var result = await SearchAsync(ScriptedTrialExecutor.Deterministic(edgeMi: 12, healthyMi: 1000), new EdgeSearchOptions { Max = Mi(30) });
+
+        Assert.Equal(Mi(12), result.SurvivalEdge);
+        Assert.Null(result.HealthyEdge);
+        Assert.StartsWith("no healthy edge in range: up to 30Mi it never kept 90", result.NoHealthyEdgeMessage);
+    }
+
+    [Fact]
+    public async Task BaselineFails_NoSearch()
+    {
+        var executor = new ScriptedTrialExecutor((_, _) => ScriptedTrial.Failed(TrialOutcome.Crashed));
+
+        var result = await SearchAsync(executor);
+
+        Assert.Empty(result.Trials);
+        Assert.StartsWith("no edge to find: the target did not survive the load without a limit (crashed", result.NoEdgeMessage);
+    }
+
+    [Fact]
+    public async Task FailureAboveTheEdgeDuringTheHealthySearch_MovesTheSurvivalEdgeUp()
+    {
+        // Survives at 12 and 13 MiB except that the first trial at 14 MiB is killed; healthy from 15 MiB.
+        var killedAt14 = false;
+        var executor = new ScriptedTrialExecutor((request, _) =>
+        {
+            if (ScriptedTrialExecutor.Unlimited(request)) return ScriptedTrial.Baseline;
+            var mi = ScriptedTrialExecutor.Mi(request);
+            if (mi < 12) return ScriptedTrial.Failed(TrialOutcome.OomKilled);
+            if (mi == 14 && !killedAt14)
+            {
+                killedAt14 = true;
+                return ScriptedTrial.Failed(TrialOutcome.OomKilled);
+            }
+            return mi < 15 ? ScriptedTrial.Crawling : ScriptedTrial.Healthy;
+        });
+
+        var result = await SearchAsync(executor);
+
+        Assert.True(killedAt14);
+        Assert.Equal(Mi(15), result.SurvivalEdge);
+        Assert.Equal(Mi(14), result.LargestFailing);
+        Assert.Equal(Mi(15), result.HealthyEdge);
+    }
+
+    [Fact]
+    public void Options_ConfirmZero_IsAUserError()
+    {
+        var error = Assert.Throws<UserInputException>(() => new EdgeSearchOptions { Confirm = 0 }.Validate());
+        Assert.Equal("--confirm must be at least 1 (got 0)", error.Message);
+    }
+}
