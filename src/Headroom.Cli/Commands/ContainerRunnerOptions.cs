@@ -79,29 +79,38 @@ internal static class ContainerRunnerOptions
         return executor;
     }
 
-    private static DockerTrialExecutor Create(
-        ParseResult parsed, IReadOnlyList<string> command, string? ready, string? stats, ITrialLoad? load, LocalRunnerOptions local)
+    /// <summary>The experiments' executors for <c>--runner docker</c>: the spec's target in a container.</summary>
+    public static ITrialExecutorFactory Factory(ParseResult parsed, LocalRunnerOptions local) => new DockerRunnerFactory(parsed, local);
+
+    private sealed class DockerRunnerFactory(ParseResult parsed, LocalRunnerOptions local) : ITrialExecutorFactory
     {
-        var image = parsed.GetValue(Image) ?? throw new UserInputException("--runner docker needs --image NAME (an image already in the engine)");
+        public Trials.ITrialExecutor Create(Specs.StudySpec spec)
+        {
+            var (target, load) = SpecContainerTargets.ForContainerRunner(spec, parsed.GetValue(Image));
+            var extra = Extra(parsed);
+            return new DockerTrialExecutor(target with
+            {
+                Binds = [.. target.Binds, .. extra.Binds],
+                Environment = target.Environment.Concat(extra.Environment).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value),
+            }, load, RunnerOptions(parsed, local));
+        }
+
+        public Func<Trials.TrialResult, string, CancellationToken, Task>? SaveSamples { get; } =
+            (result, path, cancellationToken) => Memory.SampleSeries.WriteAsync(path, result.Details.Samples, cancellationToken);
+    }
+
+    private static (IReadOnlyList<string> Binds, IReadOnlyDictionary<string, string> Environment) Extra(ParseResult parsed) =>
+        ([.. parsed.GetValue(HostDotnet) ? LocalImage.HostDotnetBinds() : [], .. (parsed.GetValue(Volumes) ?? []).Select(Bind)],
+         (parsed.GetValue(Environment) ?? []).Select(Variable).ToDictionary(v => v.Name, v => v.Value));
+
+    private static DockerRunnerOptions RunnerOptions(ParseResult parsed, LocalRunnerOptions local)
+    {
         var cpus = parsed.GetValue(Cpus);
         if (cpus is <= 0)
         {
             throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--cpus {cpus} must be above 0"));
         }
-        var readyUrl = Url(ready, "--ready");
-        var statsUrl = Url(stats, "--stats");
-        var ports = ContainerPorts.FreeHostPorts(
-            new[] { readyUrl, statsUrl }.OfType<Uri>().Select(u => u.Port).Concat(parsed.GetValue(Ports) ?? []));
-        var target = new ContainerTarget(image)
-        {
-            Command = command.Count > 0 ? command : null,
-            Ports = ports,
-            ReadyUrl = readyUrl is null ? null : ContainerPorts.ToHost(readyUrl, ports),
-            StatsUrl = statsUrl is null ? null : ContainerPorts.ToHost(statsUrl, ports),
-            Binds = [.. parsed.GetValue(HostDotnet) ? LocalImage.HostDotnetBinds() : [], .. (parsed.GetValue(Volumes) ?? []).Select(Bind)],
-            Environment = (parsed.GetValue(Environment) ?? []).Select(Variable).ToDictionary(v => v.Name, v => v.Value),
-        };
-        return new DockerTrialExecutor(target, load, new DockerRunnerOptions
+        return new DockerRunnerOptions
         {
             Cpus = cpus,
             Warm = local.Warm,
@@ -109,7 +118,29 @@ internal static class ContainerRunnerOptions
             ReadyTimeout = local.ReadyTimeout,
             Hold = local.Hold,
             Thrashing = local.Thrashing,
-        });
+        };
+    }
+
+    private static DockerTrialExecutor Create(
+        ParseResult parsed, IReadOnlyList<string> command, string? ready, string? stats, ITrialLoad? load, LocalRunnerOptions local)
+    {
+        var image = parsed.GetValue(Image) ?? throw new UserInputException("--runner docker needs --image NAME (an image already in the engine)");
+        var options = RunnerOptions(parsed, local);
+        var readyUrl = Url(ready, "--ready");
+        var statsUrl = Url(stats, "--stats");
+        var ports = ContainerPorts.FreeHostPorts(
+            new[] { readyUrl, statsUrl }.OfType<Uri>().Select(u => u.Port).Concat(parsed.GetValue(Ports) ?? []));
+        var extra = Extra(parsed);
+        var target = new ContainerTarget(image)
+        {
+            Command = command.Count > 0 ? command : null,
+            Ports = ports,
+            ReadyUrl = readyUrl is null ? null : ContainerPorts.ToHost(readyUrl, ports),
+            StatsUrl = statsUrl is null ? null : ContainerPorts.ToHost(statsUrl, ports),
+            Binds = extra.Binds,
+            Environment = extra.Environment,
+        };
+        return new DockerTrialExecutor(target, load, options);
     }
 
     private static string Bind(string text)

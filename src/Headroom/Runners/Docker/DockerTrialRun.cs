@@ -59,7 +59,8 @@ internal sealed class DockerTrialRun(
                 sampler.Phase = "start";
                 var ready = await ReadinessProbe.WaitAsync(_http, launch.ReadyUrl, exited,
                     () => detector.Evidence is not null, options.ReadyTimeout, cancellationToken);
-                if (ready == ReadinessProbe.Result.TimedOut && detector.Evidence is null && !(_oomWatch?.Highest > 0))
+                var pressure = ready == ReadinessProbe.Result.TimedOut ? Pressure(sampler.Samples) : null;
+                if (ready == ReadinessProbe.Result.TimedOut && detector.Evidence is null && !(_oomWatch?.Highest > 0) && pressure is null)
                 {
                     throw new UserInputException(
                         $"{launch.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s though the container is running and not short of memory; check --ready and --port (the container's port)");
@@ -88,6 +89,10 @@ internal sealed class DockerTrialRun(
                 var (outcome, evidence) = ContainerOutcome.Classify(
                     new TrialObservation(exit, ready == ReadinessProbe.Result.Ready, oomBefore, oomAfter, output, detector.Evidence),
                     engineOomKilled, counterLost);
+                if (outcome == TrialOutcome.StartFailed && pressure is not null)
+                {
+                    evidence = evidence.Replace("never became ready", $"never became ready within {options.ReadyTimeout.TotalSeconds:0.#} s, {pressure}", StringComparison.Ordinal);
+                }
                 if (exit is not null && restarts < request.Restarts)
                 {
                     lastState = new TerminationState(LocalTrialRun.Reason(outcome), exit.ExitCode, exit.At, evidence);
@@ -155,6 +160,25 @@ internal sealed class DockerTrialRun(
             _memorySource = $"the engine's stats API (cgroup not readable here: {reason})";
         }
         return exited;
+    }
+
+    /// <summary>
+    /// Why a start that never became ready is the limit's doing, not a wrong URL: charged memory at the limit and
+    /// major faults climbing (the runtime's own files being read again and again, too slowly for the thrashing
+    /// detector's threshold). Null when the samples show no such pressure.
+    /// </summary>
+    private string? Pressure(IReadOnlyList<MemorySample> samples)
+    {
+        var read = samples.Where(s => s.UsageBytes is not null).ToList();
+        if (request.Limit is not { } limit || read.Count < 2 || read[^1].UsageBytes < options.Thrashing.NearLimit * limit.Bytes)
+        {
+            return null;
+        }
+        var faults = (read[^1].MajorFaults ?? 0) - (read[0].MajorFaults ?? 0);
+        return faults < 100
+            ? null
+            : string.Create(CultureInfo.InvariantCulture,
+                $"at the limit ({read[^1].UsageBytes / 1048576.0:0.0} MiB charged of {limit}) with pgmajfault +{faults:N0} since the start");
     }
 
     /// <summary>
