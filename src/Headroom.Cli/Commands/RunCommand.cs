@@ -16,15 +16,15 @@ internal static class RunCommand
 {
     private static readonly Option<string> s_limit = new("--limit") { Description = "Memory limit as a Kubernetes quantity (17Mi, 64M, 0.5Gi); none = unlimited, measured only." };
     private static readonly Option<string> s_knobs = new("--knobs") { Description = $"Knob set for the runtime, templated on the limit: {string.Join(", ", KnobPresets.All.Select(k => k.Name))}.", DefaultValueFactory = _ => "none" };
-    private static readonly Option<string> s_load = new("--load") { Description = "hey's arguments for the load, in quotes (\"-c 10 -n 1000 -H 'Authorization: Bearer …' URL\"); none = hold the target for --hold seconds." };
+    private static readonly Option<string> s_load = new("--load") { Description = "hey's arguments for the load, in quotes (\"-c 10 -n 1000 -H 'Authorization: Bearer …' URL\"); none = hold the target for --hold seconds. With the bundled sample give only the flags (default -c 10 -n 1000): its URL and a fresh token are added." };
     private static readonly Option<string> s_ready = new("--ready") { Description = "Readiness URL that answers 2xx once the target takes load; none = ready when started." };
     private static readonly Option<string> s_stats = new("--stats") { Description = "The runtime's stats URL: expvar JSON (/debug/vars) or Prometheus text (/metrics)." };
     private static readonly Option<int> s_restarts = new("--restarts") { Description = "Start a target that died again, up to N times, as a kubelet does (default 0)." };
     private static readonly Option<bool> s_warm = new("--warm") { Description = "Leave the page cache as it is. By default the target's files are evicted first (cold start), so they are charged to its cgroup as in a fresh container." };
     private static readonly Option<string[]> s_files = new("--files") { Description = "Files to evict for a cold start (default: the command's executable; for dotnet app.dll the app folder and its shared frameworks).", AllowMultipleArgumentsPerToken = true };
-    private static readonly Option<int> s_interval = new("--sample-interval") { Description = "Milliseconds between samples of every memory source (default 100).", DefaultValueFactory = _ => 100 };
-    private static readonly Option<double> s_readyTimeout = new("--ready-timeout") { Description = "Seconds to wait for the readiness URL (default 60).", DefaultValueFactory = _ => 60 };
-    private static readonly Option<double> s_hold = new("--hold") { Description = "Without --load: seconds the target runs after it is ready (default 2).", DefaultValueFactory = _ => 2 };
+    private static readonly Option<int> s_interval = new("--sample-interval") { Description = "Milliseconds between samples of every memory source.", DefaultValueFactory = _ => 100 };
+    private static readonly Option<double> s_readyTimeout = new("--ready-timeout") { Description = "Seconds to wait for the readiness URL.", DefaultValueFactory = _ => 60 };
+    private static readonly Option<double> s_hold = new("--hold") { Description = "Without --load: seconds the target runs after it is ready.", DefaultValueFactory = _ => 2 };
     private static readonly Option<string> s_out = new("--out") { Description = "Folder for trial.json and samples.jsonl (default ./headroom-results/run-<time>)." };
     private static readonly Argument<string[]> s_command = new("command") { Description = "The target's command after '--'; none = the bundled sample service.", Arity = ArgumentArity.ZeroOrMore };
 
