@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return RunCommand.Create();
         yield return LoadCommand.Create();
         yield return VarsCommand.Create();
+        yield return LocalImagesCommand.Create();
     }
 }

@@ -59,7 +59,7 @@ internal static class ExperimentCommands
             folder = StudyFolder.Open(parsed.GetValue(options.Out)
                 ?? Path.Combine("headroom-results", $"{spec.Name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
         }
-        var factory = TrialExecutors.Factory;
+        var factory = ContainerRunnerOptions.IsDocker(parsed) ? ContainerRunnerOptions.Factory(parsed, new Runners.Local.LocalRunnerOptions()) : TrialExecutors.Factory;
         var executor = factory.Create(plan.Spec);
         var console = ConsoleFor(parsed.InvocationConfiguration.Output);
         var study = new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples };

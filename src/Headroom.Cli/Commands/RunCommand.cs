@@ -38,6 +38,10 @@ internal static class RunCommand
         {
             command.Options.Add(option);
         }
+        foreach (var option in ContainerRunnerOptions.All)
+        {
+            command.Options.Add(option);
+        }
         command.Arguments.Add(s_command);
         command.SetAction(RunAsync);
         return command;
@@ -67,15 +71,26 @@ internal static class RunCommand
             Hold = TimeSpan.FromSeconds(parsed.GetValue(s_hold)),
         };
         var progress = new InlineProgress<string>(line => error.WriteLine($"headroom: {line}"));
-        var (target, load) = TrialTargets.FromCommandLine(
-            parsed.GetValue(s_command) ?? [], parsed.GetValue(s_ready), parsed.GetValue(s_stats),
-            parsed.GetValue(s_files) ?? [], parsed.GetValue(s_load), progress);
-        var executor = new LocalTrialExecutor(target, load, options);
-        await executor.OpenAsync(cancellationToken);
-        foreach (var stale in executor.SweptStale)
+        ITrialExecutor executor;
+        if (ContainerRunnerOptions.IsDocker(parsed))
         {
-            progress.Report($"removed the stale cgroup {stale} of an earlier run that was killed");
+            executor = await ContainerRunnerOptions.OpenAsync(parsed, parsed.GetValue(s_command) ?? [], parsed.GetValue(s_ready),
+                parsed.GetValue(s_stats), TrialLoads.FromHeyArguments(parsed.GetValue(s_load)), options, progress.Report, cancellationToken);
         }
+        else
+        {
+            var (target, load) = TrialTargets.FromCommandLine(
+                parsed.GetValue(s_command) ?? [], parsed.GetValue(s_ready), parsed.GetValue(s_stats),
+                parsed.GetValue(s_files) ?? [], parsed.GetValue(s_load), progress);
+            var local = new LocalTrialExecutor(target, load, options);
+            await local.OpenAsync(cancellationToken);
+            foreach (var stale in local.SweptStale)
+            {
+                progress.Report($"removed the stale cgroup {stale} of an earlier run that was killed");
+            }
+            executor = local;
+        }
+        using var disposable = executor as IDisposable;
         var result = await executor.RunAsync(new TrialRequest(limit, knobs) { Restarts = restarts, Purpose = "run" }, progress, cancellationToken);
         var folder = parsed.GetValue(s_out) ?? Path.Combine("headroom-results",
             "run-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));

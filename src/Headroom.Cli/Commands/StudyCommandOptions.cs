@@ -30,7 +30,7 @@ internal sealed class StudyCommandOptions
 
     public void AddTo(Command command, bool matrix, bool floor)
     {
-        Option[] common = [Spec, Out, Resume, Resolution, Confirm, Healthy, Min, Max, Runtime, Margin];
+        Option[] common = [Spec, Out, Resume, Resolution, Confirm, Healthy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
         foreach (var option in common)
         {
             command.Options.Add(option);

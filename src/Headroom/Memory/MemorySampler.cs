@@ -32,6 +32,9 @@ public sealed class MemorySampler : IAsyncDisposable
     /// <summary>The cgroup read at each tick (set late when a systemd scope makes it).</summary>
     public MemoryCgroup? Cgroup { get; set; }
 
+    /// <summary>Read instead of the cgroup's files when there is no cgroup here (the container runner's engine stats).</summary>
+    public Func<CgroupMemoryReading?>? ReadingWithoutCgroup { get; set; }
+
     /// <summary>The trial's phase written into each sample (<c>start</c>, <c>ready</c>, <c>load</c>, <c>stop</c>).</summary>
     public string Phase { get; set; } = "start";
 
@@ -107,7 +110,7 @@ public sealed class MemorySampler : IAsyncDisposable
     {
         try
         {
-            return Cgroup?.Read();
+            return Cgroup is { } cgroup ? cgroup.Read() : ReadingWithoutCgroup?.Invoke();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {

@@ -39,7 +39,7 @@ public static class SpecTargets
     }
 
     /// <summary>hey's arguments, with a bearer token fetched first when the spec has a token step.</summary>
-    private sealed class TokenLoad(IReadOnlyList<string> heyArguments, TokenStep? token) : ITrialLoad
+    internal sealed class TokenLoad(IReadOnlyList<string> heyArguments, TokenStep? token) : ITrialLoad
     {
         public string Describe() => $"hey {string.Join(' ', heyArguments)}{(token is null ? "" : " (with a bearer token)")}";
 

@@ -232,19 +232,19 @@ internal sealed class LocalTrialRun(
         }
     }
 
-    private static KernelFigures? Kernel(MemorySample s) => s.UsageBytes is null
+    internal static KernelFigures? Kernel(MemorySample s) => s.UsageBytes is null
         ? null
         : new KernelFigures(s.UsageBytes.Value, s.PeakBytes, s.AnonBytes ?? 0, s.FileBytes ?? 0, s.MajorFaults ?? 0, s.OomKills, s.VmRssBytes);
 
     /// <summary>The reason <c>kubectl describe</c> would show.</summary>
-    private static string Reason(TrialOutcome outcome) => outcome switch
+    internal static string Reason(TrialOutcome outcome) => outcome switch
     {
         TrialOutcome.OomKilled => "OOMKilled",
         TrialOutcome.Survived => "Completed",
         _ => "Error",
     };
 
-    private static TrialMemorySummary Summarize(IReadOnlyList<MemorySample> samples, RuntimeFigures? runtime, RuntimeFigures? counters)
+    internal static TrialMemorySummary Summarize(IReadOnlyList<MemorySample> samples, RuntimeFigures? runtime, RuntimeFigures? counters)
     {
         long? Max(Func<MemorySample, long?> pick) => samples.Select(pick).Where(v => v is not null).Max();
         var peak = Max(s => s.PeakBytes);

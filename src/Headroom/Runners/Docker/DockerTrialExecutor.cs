@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Globalization;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Headroom.Runners.Local;
+using Headroom.Trials;
+
+namespace Headroom.Runners.Docker;
+
+/// <summary>
+/// Runs trials in containers through the Docker Engine API (Docker, or Podman's compatible socket): a fresh container
+/// per trial with <c>Memory</c> = <c>MemorySwap</c> = the limit, the knob set as environment, its port published on a
+/// free 127.0.0.1 port, labelled with this process as owner; the same readiness, load, sampling, restarts and
+/// classification as the local runner; the container removed afterwards, also on cancellation, and containers of
+/// killed earlier runs removed at the first trial.
+/// </summary>
+public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
+{
+    private readonly ContainerTarget _target;
+    private readonly ITrialLoad? _load;
+    private readonly DockerRunnerOptions _options;
+    private readonly SemaphoreSlim _opening = new(1, 1);
+    private DockerClient? _client;
+    private int _trials;
+
+    public DockerTrialExecutor(ContainerTarget target, ITrialLoad? load, DockerRunnerOptions options)
+    {
+        _target = target;
+        _load = load;
+        _options = options;
+    }
+
+    /// <summary>Containers of killed earlier runs removed when this executor first connected.</summary>
+    public IReadOnlyList<string> SweptStale { get; private set; } = [];
+
+    /// <summary>Connects to the engine, checks the image is there and removes what killed earlier runs left behind.</summary>
+    public async Task<IDockerClient> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _opening.WaitAsync(cancellationToken);
+        try
+        {
+            if (_client is not null)
+            {
+                return _client;
+            }
+            var client = await DockerEngine.ConnectAsync(_options.Endpoint, cancellationToken);
+            try
+            {
+                await client.Images.InspectImageAsync(_target.Image, cancellationToken);
+            }
+            catch (DockerImageNotFoundException)
+            {
+                client.Dispose();
+                throw new UserInputException(
+                    $"image '{_target.Image}' is not in the engine at {DockerEngine.Resolve(_options.Endpoint)}; build or load it first (docker build / docker import)");
+            }
+            SweptStale = await ContainerLabels.SweepStaleAsync(client, cancellationToken);
+            _client = client;
+            return client;
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    public async Task<TrialResult> RunAsync(TrialRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var client = await OpenAsync(cancellationToken);
+        var wall = Stopwatch.StartNew();
+        var trial = Interlocked.Increment(ref _trials);
+        var launch = new TargetLaunch([_target.Image, .. _target.Entrypoint ?? [], .. _target.Command ?? []])
+        {
+            ReadyUrl = _target.ReadyUrl,
+            StatsUrl = _target.StatsUrl,
+            Environment = _target.Environment,
+        };
+        var knobs = request.Knobs.Render(request.Limit);
+        string? containerId = null;
+        try
+        {
+            if (request.Limit is { } limit && limit.Bytes < LocalRunnerOptions.LimitFloorBytes)
+            {
+                throw new UserInputException(
+                    $"limit {limit} is below the floor of {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)}, the least in which a process can start at all; use 4Mi or more");
+            }
+            var files = _options.Warm ? [] : BindMountFiles.ForTarget(_target);
+            var eviction = files.Count == 0 ? null : PageCacheEvictor.Evict(files);
+            if (eviction is not null)
+            {
+                progress?.Report($"cold start: evicted {eviction.Files} files ({eviction.Bytes / 1048576.0:0.0} MiB) of the bind mounts from the page cache");
+            }
+            var created = await client.Containers.CreateContainerAsync(
+                CreateParameters(request, knobs, trial), cancellationToken);
+            containerId = created.ID;
+            progress?.Report($"container {containerId[..12]} from {_target.Image}" +
+                             (request.Limit is { } l ? $", memory = memory+swap = {l}" : ", no memory limit") +
+                             string.Concat(_target.Ports.Select(p => $", port {p.Key} on 127.0.0.1:{p.Value}")));
+            await using var run = new DockerTrialRun(client, containerId, request, launch, knobs, _load, _options, progress);
+            var result = await run.ExecuteAsync(cancellationToken);
+            return result with
+            {
+                WallTime = wall.Elapsed,
+                Details = result.Details with
+                {
+                    Target = _target.Describe(),
+                    ColdStart = eviction is not null,
+                    Eviction = eviction is null
+                        ? "warm: page cache left as it was"
+                        : $"cold: {eviction.Files} files of the bind mounts, {eviction.Bytes / 1048576.0:0.0} MiB evicted (image layers left as they were)",
+                },
+            };
+        }
+        finally
+        {
+            if (containerId is not null)
+            {
+                await RemoveAsync(client, containerId, progress);
+            }
+        }
+    }
+
+    private CreateContainerParameters CreateParameters(TrialRequest request, IReadOnlyDictionary<string, string> knobs, int trial)
+    {
+        var environment = new Dictionary<string, string>(_target.Environment);
+        foreach (var (name, value) in knobs)
+        {
+            environment[name] = value;
+        }
+        var limit = request.Limit?.Bytes ?? 0;
+        var parameters = new CreateContainerParameters
+        {
+            Name = string.Create(CultureInfo.InvariantCulture, $"headroom-{System.Environment.ProcessId}-{trial}"),
+            Image = _target.Image,
+            Cmd = _target.Command?.ToList(),
+            Entrypoint = _target.Entrypoint?.ToList(),
+            Env = [.. environment.Select(e => $"{e.Key}={e.Value}")],
+            Labels = ContainerLabels.For(trial, request.Purpose),
+            HostConfig = new HostConfig
+            {
+                // MemorySwap = Memory: no swap, as under a kubelet.
+                Memory = limit,
+                MemorySwap = limit,
+                NanoCPUs = _options.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
+                Binds = [.. _target.Binds],
+            },
+        };
+        if (_target.Ports.Count > 0)
+        {
+            static string Key(int port) => string.Create(CultureInfo.InvariantCulture, $"{port}/tcp");
+            parameters.ExposedPorts = _target.Ports.Keys.ToDictionary(Key, _ => default(EmptyStruct));
+            parameters.HostConfig.PortBindings = _target.Ports.ToDictionary(p => Key(p.Key), p => (IList<PortBinding>)
+                [new PortBinding { HostIP = "127.0.0.1", HostPort = p.Value.ToString(CultureInfo.InvariantCulture) }]);
+        }
+        return parameters;
+    }
+
+    private static async Task RemoveAsync(IDockerClient client, string containerId, IProgress<string>? progress)
+    {
+        // Not the trial's token: a cancelled trial must still remove its container.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true }, timeout.Token);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            progress?.Report($"could not remove container {containerId[..12]} ({e.Message.TrimEnd('.')}); the next start removes it");
+        }
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _opening.Dispose();
+    }
+}

@@ -1,0 +1,61 @@
+using Headroom.Memory;
+using Headroom.Runners.Local;
+
+namespace Headroom.Runners;
+
+/// <summary>
+/// The load step of a trial for any runner: runs the load (or holds the target without one), ends it when the target
+/// thrashes, and when the target dies lets the load finish by itself for a moment (refused connections), so its
+/// report shows the errors as the article's hey did. Same steps as <c>LocalTrialRun.RunLoadAsync</c>, which can call
+/// this instead.
+/// </summary>
+public static class TrialLoadStep
+{
+    public static async Task<TrialLoadRun?> RunAsync(
+        ITrialLoad? load, TargetLaunch launch, Task exited, ThrashingDetector detector, MemorySampler sampler,
+        TimeSpan hold, TimeSpan loadTimeout, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var thrashing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnThrashing(string _) => thrashing.TrySetResult();
+        detector.Detected += OnThrashing;
+        if (detector.Evidence is not null)
+        {
+            thrashing.TrySetResult();
+        }
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cut.CancelAfter(load is null ? hold : loadTimeout);
+        if (load is not null)
+        {
+            progress?.Report($"load: {load.Describe()}");
+        }
+        var work = load is null
+            ? Task.Delay(Timeout.Infinite, cut.Token).ContinueWith(_ => (TrialLoadRun?)null, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+            : RunCoreAsync(load, launch, sampler, cut.Token);
+        try
+        {
+            var first = await Task.WhenAny(work, exited, thrashing.Task);
+            if (first == exited)
+            {
+                await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken));
+            }
+            await cut.CancelAsync();
+            return await work;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (HttpRequestException) when (exited.IsCompleted)
+        {
+            // The load's own set-up (e.g. fetching a token) met a target that had died.
+            return null;
+        }
+        finally
+        {
+            detector.Detected -= OnThrashing;
+        }
+    }
+
+    private static async Task<TrialLoadRun?> RunCoreAsync(ITrialLoad load, TargetLaunch launch, MemorySampler sampler, CancellationToken cancellationToken) =>
+        await load.RunAsync(launch, new InlineProgress<long>(n => sampler.CompletedRequests = n), cancellationToken);
+}
