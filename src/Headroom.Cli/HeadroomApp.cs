@@ -9,6 +9,7 @@ public static class HeadroomApp
 {
     public const int UsageError = 2;
     public const int Interrupted = 130;
+    public const int InternalError = 70;
 
     public static RootCommand BuildRoot()
     {
@@ -69,6 +70,15 @@ public static class HeadroomApp
         {
             await stderr.WriteLineAsync("headroom: interrupted; everything it started has been stopped and removed.");
             return Interrupted;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A defect of ours, not the user's input: one line, with the details kept in a file for the bug report.
+            // Trials already finished are in the study folder and a --resume picks up from them.
+            var details = Path.Combine(Path.GetTempPath(), $"headroom-error-{Environment.ProcessId}.txt");
+            await File.WriteAllTextAsync(details, e.ToString());
+            await stderr.WriteLineAsync($"headroom: unexpected error ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}); details in {details}");
+            return InternalError;
         }
     }
 }

@@ -6,8 +6,7 @@ namespace Headroom.Runners;
 /// <summary>
 /// The load step of a trial for any runner: runs the load (or holds the target without one), ends it when the target
 /// thrashes, and when the target dies lets the load finish by itself for a moment (refused connections), so its
-/// report shows the errors as the article's hey did. Same steps as <c>LocalTrialRun.RunLoadAsync</c>, which can call
-/// this instead.
+/// report shows the errors as the article's hey did.
 /// </summary>
 public static class TrialLoadStep
 {
@@ -45,10 +44,16 @@ public static class TrialLoadStep
         {
             return null;
         }
-        catch (HttpRequestException) when (exited.IsCompleted)
+        catch (HttpRequestException e)
         {
-            // The load's own set-up (e.g. fetching a token) met a target that had died.
-            return null;
+            // The load's own set-up (e.g. fetching a token) met a target that is dying: the exit may be seen a moment
+            // after the refused connection. A target that stays up and still refuses is the user's to fix.
+            await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken));
+            if (exited.IsCompleted)
+            {
+                return null;
+            }
+            throw new UserInputException($"the load could not start against the running target: {e.Message}", e);
         }
         finally
         {

@@ -59,7 +59,7 @@ internal sealed class DockerTrialRun(
                 sampler.Phase = "start";
                 var ready = await ReadinessProbe.WaitAsync(_http, launch.ReadyUrl, exited,
                     () => detector.Evidence is not null, options.ReadyTimeout, cancellationToken);
-                var pressure = ready == ReadinessProbe.Result.TimedOut ? Pressure(sampler.Samples) : null;
+                var pressure = ready == ReadinessProbe.Result.TimedOut ? StartPressure.Describe(sampler.Samples, request.Limit, options.Thrashing.NearLimit) : null;
                 if (ready == ReadinessProbe.Result.TimedOut && detector.Evidence is null && !(_oomWatch?.Highest > 0) && pressure is null)
                 {
                     throw new UserInputException(
@@ -91,7 +91,7 @@ internal sealed class DockerTrialRun(
                     engineOomKilled, counterLost);
                 if (outcome == TrialOutcome.StartFailed && pressure is not null)
                 {
-                    evidence = evidence.Replace("never became ready", $"never became ready within {options.ReadyTimeout.TotalSeconds:0.#} s, {pressure}", StringComparison.Ordinal);
+                    evidence = StartPressure.AddTo(evidence, pressure, options.ReadyTimeout);
                 }
                 if (exit is not null && restarts < request.Restarts)
                 {
@@ -160,25 +160,6 @@ internal sealed class DockerTrialRun(
             _memorySource = $"the engine's stats API (cgroup not readable here: {reason})";
         }
         return exited;
-    }
-
-    /// <summary>
-    /// Why a start that never became ready is the limit's doing, not a wrong URL: charged memory at the limit and
-    /// major faults climbing (the runtime's own files being read again and again, too slowly for the thrashing
-    /// detector's threshold). Null when the samples show no such pressure.
-    /// </summary>
-    private string? Pressure(IReadOnlyList<MemorySample> samples)
-    {
-        var read = samples.Where(s => s.UsageBytes is not null).ToList();
-        if (request.Limit is not { } limit || read.Count < 2 || read[^1].UsageBytes < options.Thrashing.NearLimit * limit.Bytes)
-        {
-            return null;
-        }
-        var faults = (read[^1].MajorFaults ?? 0) - (read[0].MajorFaults ?? 0);
-        return faults < 100
-            ? null
-            : string.Create(CultureInfo.InvariantCulture,
-                $"at the limit ({read[^1].UsageBytes / 1048576.0:0.0} MiB charged of {limit}) with pgmajfault +{faults:N0} since the start");
     }
 
     /// <summary>

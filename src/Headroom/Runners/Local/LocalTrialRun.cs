@@ -48,7 +48,10 @@ internal sealed class LocalTrialRun(
                 sampler.Phase = "start";
                 var ready = await ReadinessProbe.WaitAsync(_http, launch.ReadyUrl, _process!.Exited,
                     () => detector.Evidence is not null, options.ReadyTimeout, cancellationToken);
-                if (ready == ReadinessProbe.Result.TimedOut && detector.Evidence is null && ReadKernel()?.OomKills == oomBefore)
+                var pressure = ready == ReadinessProbe.Result.TimedOut
+                    ? StartPressure.Describe(sampler.Samples, request.Limit, options.Thrashing.NearLimit)
+                    : null;
+                if (ready == ReadinessProbe.Result.TimedOut && detector.Evidence is null && ReadKernel()?.OomKills == oomBefore && pressure is null)
                 {
                     throw new UserInputException(
                         $"{launch.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s though the target is running and not short of memory; check --ready (path and port)");
@@ -80,6 +83,10 @@ internal sealed class LocalTrialRun(
                 var (outcome, evidence) = OutcomeClassifier.Classify(new TrialObservation(
                     exit, ready == ReadinessProbe.Result.Ready, oomBefore, ReadKernel()?.OomKills,
                     [.. _process.StderrLines(400), .. _process.StdoutLines(5)], detector.Evidence));
+                if (outcome == TrialOutcome.StartFailed && pressure is not null)
+                {
+                    evidence = StartPressure.AddTo(evidence, pressure, options.ReadyTimeout);
+                }
                 if (exit is not null && restarts < request.Restarts)
                 {
                     lastState = new TerminationState(Reason(outcome), exit.ExitCode, exit.At, evidence);
@@ -164,48 +171,8 @@ internal sealed class LocalTrialRun(
     }
 
     /// <summary>Runs the load (or holds without one), ending it early when the target dies or thrashes.</summary>
-    private async Task<TrialLoadRun?> RunLoadAsync(ThrashingDetector detector, MemorySampler sampler, CancellationToken cancellationToken)
-    {
-        var thrashing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnThrashing(string _) => thrashing.TrySetResult();
-        detector.Detected += OnThrashing;
-        if (detector.Evidence is not null)
-        {
-            thrashing.TrySetResult();
-        }
-        using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cut.CancelAfter(load is null ? options.Hold : options.LoadTimeout);
-        if (load is not null)
-        {
-            progress?.Report($"load: {load.Describe()}");
-        }
-        var work = load is null
-            ? Task.Delay(Timeout.Infinite, cut.Token).ContinueWith(_ => (TrialLoadRun?)null, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
-            : RunLoadCoreAsync(load, sampler, cut.Token);
-        try
-        {
-            var first = await Task.WhenAny(work, _process!.Exited, thrashing.Task);
-            if (first == _process.Exited)
-            {
-                // Against a dead target the load ends by itself in moments (refused connections), with a report
-                // that shows the errors as the article's hey did; it is cut only if it does not.
-                await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken));
-            }
-            await cut.CancelAsync();
-            return await work;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-        finally
-        {
-            detector.Detected -= OnThrashing;
-        }
-    }
-
-    private async Task<TrialLoadRun?> RunLoadCoreAsync(ITrialLoad trialLoad, MemorySampler sampler, CancellationToken cancellationToken) =>
-        await trialLoad.RunAsync(launch, new InlineProgress<long>(n => sampler.CompletedRequests = n), cancellationToken);
+    private Task<TrialLoadRun?> RunLoadAsync(ThrashingDetector detector, MemorySampler sampler, CancellationToken cancellationToken) =>
+        TrialLoadStep.RunAsync(load, launch, _process!.Exited, detector, sampler, options.Hold, options.LoadTimeout, progress, cancellationToken);
 
     private async Task DisposeProcessAsync()
     {
