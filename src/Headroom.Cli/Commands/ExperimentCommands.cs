@@ -74,13 +74,24 @@ internal static class ExperimentCommands
         return 0;
     }
 
-    internal static IAnsiConsole ConsoleFor(TextWriter output) =>
-        AnsiConsole.Create(new AnsiConsoleSettings
+    internal static IAnsiConsole ConsoleFor(TextWriter output)
+    {
+        var terminal = output == Console.Out && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
-            Ansi = output == Console.Out && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = ColorSystemSupport.Detect,
         });
+        if (!terminal)
+        {
+            // Piped into a file or a log, tables keep their rows on one line instead of wrapping at 80 columns.
+            console.Profile.Width = RedirectedWidth;
+        }
+        return console;
+    }
+
+    private const int RedirectedWidth = 200;
 
     /// <summary>One line per finished trial: phase, trial n of ~N, outcome and the ETA (a log survives a crash, a bar does not).</summary>
     private sealed class ProgressLines(IAnsiConsole console) : IProgress<StudyProgress>

@@ -36,9 +36,9 @@ public static class EdgePathChart
 
         var path = plot.Add.ScatterLine(trials.Select(t => (double)t.Number).ToArray(), trials.Select(t => Mi(t.Limit)).ToArray(), Colors.Gray.WithAlpha(0.6));
         path.LineWidth = 1.5f;
-        Edge(plot, input.Predicted, "predicted", ChartStyle.Prediction, LinePattern.Dotted);
-        Edge(plot, input.SurvivalEdge, "survival edge", ChartStyle.SurvivalEdge, LinePattern.Dashed);
-        Edge(plot, input.HealthyEdge, "healthy edge", ChartStyle.HealthyEdge, LinePattern.Dashed);
+        Edge(plot, input.Predicted, "predicted", ChartStyle.Prediction, LinePattern.Solid);
+        Edge(plot, input.SurvivalEdge, "survival edge", ChartStyle.SurvivalEdge, LinePattern.Solid);
+        Edge(plot, input.HealthyEdge, "healthy edge", ChartStyle.HealthyEdge, LinePattern.Solid);
         foreach (var group in trials.GroupBy(t => t.Outcome).OrderBy(g => g.Key))
         {
             var (shape, color) = ChartStyle.ForOutcome(group.Key);

@@ -37,8 +37,8 @@ public static class LimitSweepChart
         var plot = ChartStyle.NewPlot(title, "memory limit (MiB)", "requests per second (median)");
         if (input.BaselineRequestsPerSecond is { } baseline)
         {
-            Reference(plot, baseline, "unlimited baseline", LinePattern.Dotted);
-            Reference(plot, baseline * input.HealthyFraction, string.Create(CultureInfo.InvariantCulture, $"healthy: {input.HealthyFraction * 100:0}% of baseline"), LinePattern.Dashed);
+            Reference(plot, baseline, "unlimited baseline", LinePattern.Solid);
+            Reference(plot, baseline * input.HealthyFraction, string.Create(CultureInfo.InvariantCulture, $"healthy: {input.HealthyFraction * 100:0}% of baseline"), LinePattern.Solid);
         }
         var top = Draw(plot, input, p => p.RequestsPerSecond);
         return Finish(plot, input, id, title, Math.Max(top, input.BaselineRequestsPerSecond ?? 0), "req/s", p => p.RequestsPerSecond is { } r ? r.ToString("0", CultureInfo.InvariantCulture) : null);
@@ -50,8 +50,8 @@ public static class LimitSweepChart
         var plot = ChartStyle.NewPlot(title, "memory limit (MiB)", "p99 latency (ms, median)");
         if (input.BaselineP99 is { } baseline)
         {
-            Reference(plot, baseline.TotalMilliseconds, "unlimited baseline", LinePattern.Dotted);
-            Reference(plot, baseline.TotalMilliseconds * input.P99Factor, string.Create(CultureInfo.InvariantCulture, $"healthy: within {input.P99Factor:0.#}x baseline"), LinePattern.Dashed);
+            Reference(plot, baseline.TotalMilliseconds, "unlimited baseline", LinePattern.Solid);
+            Reference(plot, baseline.TotalMilliseconds * input.P99Factor, string.Create(CultureInfo.InvariantCulture, $"healthy: within {input.P99Factor:0.#}x baseline"), LinePattern.Solid);
         }
         var top = Draw(plot, input, p => p.P99Latency?.TotalMilliseconds);
         var bound = input.BaselineP99 is { } b ? b.TotalMilliseconds * input.P99Factor : 0;

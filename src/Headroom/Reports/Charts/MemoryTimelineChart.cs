@@ -34,12 +34,12 @@ public static class MemoryTimelineChart
         AddSeries(plot, samples, "kernel usage (charged)", s => s.UsageBytes, ChartStyle.KernelUsage, 2.5f);
         AddSeries(plot, samples, "anon", s => s.AnonBytes, ChartStyle.Anon, 1.8f);
         AddSeries(plot, samples, "file (page cache)", s => s.FileBytes, ChartStyle.File, 1.8f);
-        AddSeries(plot, samples, "runtime Sys", s => Runtime(s)?.SysBytes, ChartStyle.RuntimeSys, 1.8f, LinePattern.Dashed);
-        AddSeries(plot, samples, "runtime HeapAlloc", s => Runtime(s)?.HeapAllocBytes, ChartStyle.RuntimeHeapAlloc, 1.8f, LinePattern.Dashed);
+        AddSeries(plot, samples, "runtime Sys", s => Runtime(s)?.SysBytes, ChartStyle.RuntimeSys, 1.8f, LinePattern.Solid);
+        AddSeries(plot, samples, "runtime HeapAlloc", s => Runtime(s)?.HeapAllocBytes, ChartStyle.RuntimeHeapAlloc, 1.8f, LinePattern.Solid);
 
         if (input.Limit is { } limit)
         {
-            var line = plot.Add.HorizontalLine(ChartStyle.Mebibytes(limit.Bytes), 2, ChartStyle.Limit, LinePattern.Dashed);
+            var line = plot.Add.HorizontalLine(ChartStyle.Mebibytes(limit.Bytes), 2, ChartStyle.Limit, LinePattern.Solid);
             line.LegendText = $"limit {limit.ToKubernetes()}";
         }
         var kills = MarkKills(plot, samples);
@@ -106,7 +106,7 @@ public static class MemoryTimelineChart
             }
             if (previous is { } before && count > before)
             {
-                var line = plot.Add.VerticalLine(Seconds(sample), 2, ChartStyle.Kill, LinePattern.Dotted);
+                var line = plot.Add.VerticalLine(Seconds(sample), 2, ChartStyle.Kill, LinePattern.Solid);
                 line.LabelText = "OOM kill";
                 line.LabelFontSize = 13;
                 line.LegendText = kills == 0 ? "OOM kill (oom_kill counter rose)" : "";
