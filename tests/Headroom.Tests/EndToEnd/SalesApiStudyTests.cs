@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Headroom.Cli;
+using Headroom.Experiments;
+using Headroom.Reports;
+using Headroom.Tests.Runners;
+using k8s;
+using k8s.Models;
+
+namespace Headroom.Tests.EndToEnd;
+
+/// <summary>
+/// <c>headroom study</c> as a user runs it, on the bundled C# sample under real cgroup limits, shortened by flags
+/// (one confirmation, one matrix round, a 4Mi resolution) so it fits in CI; the default stays the article's.
+/// </summary>
+[Collection(RealCgroupsCollection.Name)]
+public sealed class SalesApiStudyTests : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("headroom-e2e-study-").FullName;
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    [Fact]
+    public async Task Study_BundledSample_FindsAnEdgeAndRecommendsAContainerThatFits()
+    {
+        var cgroups = CgroupRequirement.Writable();
+        var folder = Path.Combine(_work, "study");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = await HeadroomApp.RunAsync(
+            ["study", "--out", folder, "--confirm", "1", "--repeats", "1", "--resolution", "4Mi"], stdout, stderr);
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        var summary = JsonSerializer.Deserialize<StudySummary>(
+            await File.ReadAllTextAsync(Path.Combine(folder, SummaryJson.FileName), TestContext.Current.CancellationToken), StudyJson.Options)!;
+        Assert.Equal("Survived", summary.BaselineOutcome);
+        var edge = Assert.IsType<EdgeSummary>(summary.Edge);
+        var survival = Assert.NotNull(edge.SurvivalEdge);
+        // Measured here: the sample's cold edge is about 32 MiB, its unlimited peak about 46 MiB.
+        Assert.InRange(survival.Mebibytes, 12, 128);
+        Assert.True(edge.LargestFailing is { } failing && failing < survival, "a failing limit below the edge was seen");
+        Assert.NotEmpty(Assert.IsType<List<CellSummary>>(summary.Matrix, exactMatch: false));
+
+        var recommendation = Assert.IsType<RecommendationSummary>(summary.Recommendation);
+        var container = KubernetesYaml.Deserialize<V1Container>(Assert.IsType<string>(recommendation.ContainerYaml));
+        var limit = container.Resources.Limits["memory"].ToInt64();
+        Assert.True(limit >= survival.Bytes, $"recommended {limit} bytes is below the survival edge {survival}");
+        Assert.Equal(container.Resources.Limits["memory"], container.Resources.Requests["memory"]);
+
+        var trials = File.ReadLines(Path.Combine(folder, StudyFolder.ResultsFile)).Count(l => l.Length > 0);
+        Assert.Equal(summary.Trials, trials);
+        Assert.True(File.Exists(Path.Combine(folder, "report.html")));
+        Assert.True(File.Exists(Path.Combine(folder, MarkdownReport.FileName)));
+        Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
+    }
+}
