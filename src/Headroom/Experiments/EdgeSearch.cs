@@ -153,16 +153,17 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
             }
             if (trials.Count == 1)
             {
-                return _health.IsHealthy(trials[0]) ? LimitVerdict.PassOnce : LimitVerdict.Fail;
+                return _health.IsHealthyUnderLimit(trials[0]) ? LimitVerdict.PassOnce : LimitVerdict.Fail;
             }
             return LimitVerdict.PassOnce;
         }
 
+        // Trials that never reached their limit were not slowed by it (see HealthCriteria).
         private bool IsHealthy(List<TrialResult> trials) =>
             trials.All(t => t.Load is not null)
-            && _health.IsHealthy(
+            && (!trials.Any(HealthCriteria.ReachedLimit) || _health.IsHealthy(
                 Medians.Median(trials.Select(t => t.Load!.RequestsPerSecond)),
-                Medians.MedianOrNull(trials.Select(t => t.Load!.P99Latency))!.Value);
+                Medians.MedianOrNull(trials.Select(t => t.Load!.P99Latency))!.Value));
 
         private bool OutOfTrials() => _trials.Count >= options.MaxTrials;
 
@@ -179,7 +180,7 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
                 _byLimit[k] = list = [];
             }
             list.Add(result);
-            _trials.Add(new EdgeTrial(_trials.Count + 1, _search, step, result, _health.IsHealthy(result)));
+            _trials.Add(new EdgeTrial(_trials.Count + 1, _search, step, result, _health.IsHealthyUnderLimit(result)));
         }
 
         public EdgeSearchResult Result(
@@ -199,7 +200,8 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
             var survived = trials.Where(t => t.Survived && t.Load is not null).ToList();
             var rps = Medians.MedianOrNull(survived.Select(t => t.Load!.RequestsPerSecond));
             var p99 = Medians.MedianOrNull(survived.Select(t => t.Load!.P99Latency));
-            var healthy = survived.Count == trials.Count && rps is { } r && p99 is { } p && _health.IsHealthy(r, p);
+            var healthy = survived.Count == trials.Count && rps is { } r && p99 is { } p
+                && (!trials.Any(HealthCriteria.ReachedLimit) || _health.IsHealthy(r, p));
             return new ThroughputPoint(limit, trials.Count, trials.Count - survived.Count, rps, p99, healthy);
         }
     }

@@ -190,6 +190,29 @@ public class EdgeSearchTests
     }
 
     [Fact]
+    public async Task SlowTrialsThatNeverReachedTheirLimit_DoNotPushTheHealthyEdgeAboveTheUnlimitedPeak()
+    {
+        // Edge 12 MiB; crawls while the limit binds (up to 16 MiB); from there the service peaks at 15.5 MiB, so a
+        // limit of 17 MiB or more is never reached, yet every run there is 20 % slower than the one baseline run
+        // (the noise of a 0.4 s load on a busy machine). Such slowness is not the limit's doing.
+        var unpressed = new TrialMemorySummary(MemoryQuantity.FromMebibytes(15.5).Bytes, null, null, null, null, null, null, null);
+        var executor = new ScriptedTrialExecutor((request, _) =>
+            ScriptedTrialExecutor.Unlimited(request) ? ScriptedTrial.Baseline
+            : ScriptedTrialExecutor.Mi(request) < 12 ? ScriptedTrial.Failed(TrialOutcome.OomKilled)
+            : ScriptedTrialExecutor.Mi(request) <= 16 ? ScriptedTrial.Crawling
+            : new ScriptedTrial(TrialOutcome.Survived, 8_000, 4.5, unpressed));
+
+        var result = await SearchAsync(executor);
+
+        Assert.Equal(Mi(12), result.SurvivalEdge);
+        Assert.Null(result.NoHealthyEdgeMessage);
+        Assert.Equal(Mi(17), result.HealthyEdge);
+        Assert.Equal(Mi(16), result.LargestUnhealthy);
+        Assert.All(result.TrialsAt(Mi(17)), t => Assert.Equal(8_000, t.Load!.RequestsPerSecond));
+        Assert.InRange(result.Trials.Count(t => t.Search == "healthy"), 1, 12);
+    }
+
+    [Fact]
     public void Options_ConfirmZero_IsAUserError()
     {
         var error = Assert.Throws<UserInputException>(() => new EdgeSearchOptions { Confirm = 0 }.Validate());
