@@ -40,6 +40,11 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
             : prediction.Edge is { } p ? RoundDiv(p.Bytes, resolution)
             : floor * 64;
         startK = Math.Clamp(startK, floor, ceiling);
+        if (options.Strategy == EdgeStrategy.Linear)
+        {
+            var peakK = CeilDiv(baseline.Memory.PeakChargedBytes ?? ceiling * resolution, resolution);
+            return await LinearScanAsync(run, prediction, Math.Clamp(peakK, floor, ceiling), floor, Q);
+        }
 
         long survival = 0;
         long? largestFailing = null;
@@ -93,6 +98,55 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
         MemoryQuantity? Q(long? k) => k is { } v ? new MemoryQuantity(v * resolution) : null;
     }
 
+    /// <summary>
+    /// The naive search: from the unlimited peak down one step at a time, <see cref="EdgeSearchOptions.Confirm"/>
+    /// survivals a limit, until a limit fails; the survival edge is the last limit that passed. The healthy edge is the
+    /// least scanned limit from which every limit up to the peak was healthy.
+    /// </summary>
+    private async Task<EdgeSearchResult> LinearScanAsync(Run run, EdgePrediction prediction, long start, long floor, Func<long?, MemoryQuantity?> q)
+    {
+        long? lastPassed = null;
+        var k = start;
+        while (true)
+        {
+            var verdict = run.SurvivalVerdict(k);
+            if (verdict == LimitVerdict.Fail)
+            {
+                break;
+            }
+            if (verdict == LimitVerdict.Pass)
+            {
+                lastPassed = k;
+                if (k <= floor)
+                {
+                    return run.Result(prediction, null, null, null, null,
+                        $"no edge in range: it survived {options.Confirm} of {options.Confirm} trials at every limit down to the minimum {q(floor)} (lower --min)",
+                        null);
+                }
+                k--;
+                continue;
+            }
+            await run.RunTrialAsync(k, "scan");
+        }
+        if (lastPassed is not { } survival)
+        {
+            return run.Result(prediction, null, q(k), null, null,
+                $"no edge in range: the linear scan failed at its first limit {q(k)}, the unlimited peak rounded up", null);
+        }
+        if (!options.SearchHealthyEdge)
+        {
+            return run.Result(prediction, q(survival), q(k), null, null, null, null);
+        }
+        var unhealthy = run.Tested.Where(t => t >= survival && run.HealthyVerdict(t) != LimitVerdict.Pass).ToList();
+        long? largestUnhealthy = unhealthy.Count == 0 ? null : unhealthy.Max();
+        if (largestUnhealthy == start)
+        {
+            return run.Result(prediction, q(survival), q(k), null, null, null,
+                $"no healthy edge in range: at the unlimited peak {q(start)} it did not keep {options.Healthy:P0} of the baseline's req/s with p99 within {options.P99Factor}x");
+        }
+        return run.Result(prediction, q(survival), q(k), q(largestUnhealthy is { } u ? u + 1 : survival), q(largestUnhealthy), null, null);
+    }
+
     private static long DefaultMax(TrialMemorySummary memory) =>
         Math.Max(DefaultMinimumMax, 4 * (memory.PeakChargedBytes ?? 0));
 
@@ -139,7 +193,7 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
 
         // One unhealthy trial rules a limit out while it is being bracketed; a limit being confirmed is judged on the
         // medians of all its trials, so one slow trial on a noisy machine does not move the healthy edge.
-        private LimitVerdict HealthyVerdict(long k)
+        public LimitVerdict HealthyVerdict(long k)
         {
             var survival = SurvivalVerdict(k);
             if (survival is LimitVerdict.Untested or LimitVerdict.Fail)
@@ -167,7 +221,7 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
 
         private bool OutOfTrials() => _trials.Count >= options.MaxTrials;
 
-        private async Task RunTrialAsync(long k, string step)
+        public async Task RunTrialAsync(long k, string step)
         {
             var limit = new MemoryQuantity(k * options.Resolution.Bytes);
             var request = new TrialRequest(limit, knobs)
