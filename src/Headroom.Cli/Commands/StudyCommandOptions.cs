@@ -19,6 +19,7 @@ internal sealed class StudyCommandOptions
     public Option<string?> Resolution { get; } = new("--resolution") { Description = $"Stop bisecting when failing and passing limits are this close (default {EdgeSearchOptions.DefaultResolution})." };
     public Option<int?> Confirm { get; } = new("--confirm") { Description = $"Consecutive survivals a limit needs to pass; one failure is final (default {EdgeSearchOptions.DefaultConfirm})." };
     public Option<double?> Healthy { get; } = new("--healthy") { Description = $"The healthy edge keeps this fraction of the unlimited req/s, and p99 within {EdgeSearchOptions.DefaultP99Factor}x (default {EdgeSearchOptions.DefaultHealthy.ToString(CultureInfo.InvariantCulture)})." };
+    public Option<string?> Strategy { get; } = new("--strategy") { Description = "How the edge is searched: bisect (predicted start, bracket, bisect; the default) or linear (down from the unlimited peak one resolution step at a time, confirming every limit: the naive search, for comparison)." };
     public Option<string?> Min { get; } = new("--min") { Description = "The lowest limit tried (default one resolution step)." };
     public Option<string?> Max { get; } = new("--max") { Description = $"The highest limit tried (default 4x the unlimited peak, at least {new MemoryQuantity(EdgeSearch.DefaultMinimumMax)})." };
     public Option<string[]> Limits { get; } = new("--limits") { Description = "Matrix limits (default: the edge, the runtime's post-load Sys, 2x and 4x the edge).", AllowMultipleArgumentsPerToken = true };
@@ -30,7 +31,7 @@ internal sealed class StudyCommandOptions
 
     public void AddTo(Command command, bool matrix, bool floor)
     {
-        Option[] common = [Spec, Out, Resume, Resolution, Confirm, Healthy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
+        Option[] common = [Spec, Out, Resume, Resolution, Confirm, Healthy, Strategy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
         foreach (var option in common)
         {
             command.Options.Add(option);
@@ -55,6 +56,7 @@ internal sealed class StudyCommandOptions
         if (parsed.GetValue(Resolution) is { } resolution) spec = spec with { Resolution = MemoryQuantity.Parse(resolution, "--resolution") };
         if (parsed.GetValue(Confirm) is { } confirm) spec = spec with { Confirm = confirm };
         if (parsed.GetValue(Healthy) is { } healthy) spec = spec with { Healthy = healthy };
+        if (parsed.GetValue(Strategy) is { } strategy) spec = spec with { Strategy = ParseStrategy(strategy) };
         if (parsed.GetValue(Min) is { } min) spec = spec with { Min = MemoryQuantity.Parse(min, "--min") };
         if (parsed.GetValue(Max) is { } max) spec = spec with { Max = MemoryQuantity.Parse(max, "--max") };
         if (parsed.GetValue(Runtime) is { } runtime) spec = spec with { Runtime = TargetRuntimes.Parse(runtime) };
@@ -68,6 +70,13 @@ internal sealed class StudyCommandOptions
         new RecommendOptions { Margin = spec.Margin }.Validate();
         return spec;
     }
+
+    private static EdgeStrategy ParseStrategy(string value) => value.ToLowerInvariant() switch
+    {
+        "bisect" => EdgeStrategy.Bisect,
+        "linear" => EdgeStrategy.Linear,
+        _ => throw new UserInputException($"--strategy must be bisect or linear (got '{value}')"),
+    };
 
     private static KnobSet Resolve(StudySpec spec, string name) =>
         spec.KnobSets.Concat(spec.FloorKnobs is { } f ? [f] : []).FirstOrDefault(k => k.Name == name) ?? KnobPresets.Get(name);

@@ -35,6 +35,9 @@ public sealed record EdgeSearchOptions
     /// <summary>False to stop at the survival edge (the floor search only needs that one).</summary>
     public bool SearchHealthyEdge { get; init; } = true;
 
+    /// <summary>Bisect (the default) or a linear scan down from the unlimited peak, for comparison.</summary>
+    public EdgeStrategy Strategy { get; init; } = EdgeStrategy.Bisect;
+
     /// <summary>A guard against a target whose outcomes contradict themselves forever.</summary>
     public int MaxTrials { get; init; } = DefaultMaxTrials;
 

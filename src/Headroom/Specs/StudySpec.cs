@@ -48,6 +48,8 @@ public sealed record StudySpec
     public MemoryQuantity? Min { get; init; }
     public MemoryQuantity? Max { get; init; }
     public TargetRuntime? Runtime { get; init; }
+    /// <summary>The edge search's strategy; null: bisect (kept null so older study folders keep their spec hash).</summary>
+    public EdgeStrategy? Strategy { get; init; }
 
     public EdgeSearchOptions EdgeOptions() => new()
     {
@@ -56,6 +58,7 @@ public sealed record StudySpec
         Healthy = Healthy,
         Min = Min,
         Max = Max,
+        Strategy = Strategy ?? EdgeStrategy.Bisect,
     };
 
     public MatrixOptions MatrixOptions() => new() { Repeats = Repeats };

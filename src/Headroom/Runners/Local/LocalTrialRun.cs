@@ -69,7 +69,9 @@ internal sealed class LocalTrialRun(
                     sampler.Phase = "after";
                     if (!_process.HasExited)
                     {
-                        runtimeAfter = _stats is null ? null : await _stats.ReadNowAsync(cancellationToken);
+                        // A thrashing target answers nothing in time (the read would wait out its 2-s timeout); the
+                        // figures from before the load stand.
+                        runtimeAfter = _stats is null || detector.Evidence is not null ? null : await _stats.ReadNowAsync(cancellationToken);
                         countersAfter = _counters?.Latest;
                     }
                     kernelAfter = Kernel(sampler.Take());
@@ -98,7 +100,15 @@ internal sealed class LocalTrialRun(
                 sampler.Phase = "stop";
                 var tail = _process.StderrLines(20);
                 var terminated = exit is null ? null : new TerminationState(Reason(outcome), exit.ExitCode, exit.At, evidence);
-                await _process.StopAsync(cancellationToken);
+                if (detector.Evidence is not null)
+                {
+                    // Decided: a graceful stop would only wait out the grace period (measured: 5 of a 15-s trial).
+                    await _process.KillAsync();
+                }
+                else
+                {
+                    await _process.StopAsync(cancellationToken);
+                }
                 sampler.Take();
                 var samples = sampler.Samples;
                 return new TrialResult(request, outcome, evidence, loadRun?.Summary, Summarize(samples, runtimeAfter ?? runtimeBefore, countersAfter ?? countersBefore),

@@ -75,6 +75,19 @@ public sealed class TargetProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Ends the process tree at once, without the grace period: for a target whose trial is already decided
+    /// (thrashing), where a graceful stop only waits the grace out (it answers nothing, SIGTERM included).
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (!HasExited)
+        {
+            // A cancelled token makes the runner skip the grace period and kill the tree.
+            await _process.StopAsync(new CancellationToken(canceled: true));
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
