@@ -19,6 +19,7 @@ internal sealed class StudyCommandOptions
     public Option<string?> Resolution { get; } = new("--resolution") { Description = $"Stop bisecting when failing and passing limits are this close (default {EdgeSearchOptions.DefaultResolution})." };
     public Option<int?> Confirm { get; } = new("--confirm") { Description = $"Consecutive survivals a limit needs to pass; one failure is final (default {EdgeSearchOptions.DefaultConfirm})." };
     public Option<double?> Healthy { get; } = new("--healthy") { Description = $"The healthy edge keeps this fraction of the unlimited req/s, and p99 within {EdgeSearchOptions.DefaultP99Factor}x (default {EdgeSearchOptions.DefaultHealthy.ToString(CultureInfo.InvariantCulture)})." };
+    public Option<int?> BaselineRuns { get; } = new("--baseline-runs") { Description = $"Unlimited runs whose median req/s and p99 the healthy edge is judged against (default {StudySpec.DefaultBaselineRuns})." };
     public Option<string?> Strategy { get; } = new("--strategy") { Description = "How the edge is searched: bisect (predicted start, bracket, bisect; the default) or linear (down from the unlimited peak one resolution step at a time, confirming every limit: the naive search, for comparison)." };
     public Option<string?> Min { get; } = new("--min") { Description = "The lowest limit tried (default one resolution step)." };
     public Option<string?> Max { get; } = new("--max") { Description = $"The highest limit tried (default 4x the unlimited peak, at least {new MemoryQuantity(EdgeSearch.DefaultMinimumMax)})." };
@@ -31,7 +32,7 @@ internal sealed class StudyCommandOptions
 
     public void AddTo(Command command, bool matrix, bool floor)
     {
-        Option[] common = [Spec, Out, Resume, Resolution, Confirm, Healthy, Strategy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
+        Option[] common = [Spec, Out, Resume, Resolution, Confirm, Healthy, BaselineRuns, Strategy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
         foreach (var option in common)
         {
             command.Options.Add(option);
@@ -61,6 +62,11 @@ internal sealed class StudyCommandOptions
         if (parsed.GetValue(Max) is { } max) spec = spec with { Max = MemoryQuantity.Parse(max, "--max") };
         if (parsed.GetValue(Runtime) is { } runtime) spec = spec with { Runtime = TargetRuntimes.Parse(runtime) };
         if (parsed.GetValue(Margin) is { } margin) spec = spec with { Margin = margin };
+        spec = spec with { BaselineRuns = parsed.GetValue(BaselineRuns) ?? spec.BaselineRuns ?? StudySpec.DefaultBaselineRuns };
+        if (spec.BaselineRuns < 1)
+        {
+            throw new UserInputException($"--baseline-runs {spec.BaselineRuns} is not valid: at least one unlimited run is needed");
+        }
         if (parsed.GetValue(Repeats) is { } repeats) spec = spec with { Repeats = repeats };
         if (parsed.GetValue(Limits) is { Length: > 0 } limits) spec = spec with { Limits = limits.Select(l => MemoryQuantity.Parse(l, "--limits")).ToList() };
         if (parsed.GetValue(Knobs) is { Length: > 0 } knobs) spec = spec with { KnobSets = knobs.Select(k => Resolve(spec, k)).ToList() };

@@ -50,6 +50,14 @@ public sealed record StudySpec
     public TargetRuntime? Runtime { get; init; }
     /// <summary>The edge search's strategy; null: bisect (kept null so older study folders keep their spec hash).</summary>
     public EdgeStrategy? Strategy { get; init; }
+    /// <summary>
+    /// Unlimited runs whose median req/s and p99 the healthy edge is judged against (one short run varies by up to
+    /// 30 % on a shared machine). Null: one run, as study folders recorded before this setting have.
+    /// </summary>
+    public int? BaselineRuns { get; init; }
+
+    /// <summary>What a new study uses when neither the spec file nor the command line sets <see cref="BaselineRuns"/>.</summary>
+    public const int DefaultBaselineRuns = 3;
 
     public EdgeSearchOptions EdgeOptions() => new()
     {
