@@ -4,6 +4,7 @@ using Headroom.Experiments;
 using Headroom.Knobs;
 using Headroom.Limits;
 using Headroom.Specs;
+using Headroom.Targets;
 
 namespace Headroom.Cli.Commands;
 
@@ -13,7 +14,7 @@ namespace Headroom.Cli.Commands;
 /// </summary>
 internal sealed class StudyCommandOptions
 {
-    public Option<string?> Spec { get; } = new("--file", "-f") { Description = "The study spec (headroom.yaml): target, load, limits, knob sets. Default: the bundled sample SalesApi with the article's load." };
+    public Option<string?> Spec { get; } = new("--file", "-f") { Description = "The study spec (headroom.yaml): target, load, limits, knob sets. Default: the bundled sample (--target) with the article's load." };
     public Option<string?> Out { get; } = new("--out", "-o") { Description = "The study folder (default ./headroom-results/<name>-<timestamp>/)." };
     public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the study in this folder: recorded trials are replayed, missing ones run; its own settings are used." };
     public Option<string?> Resolution { get; } = new("--resolution") { Description = $"Stop bisecting when failing and passing limits are this close (default {EdgeSearchOptions.DefaultResolution})." };
@@ -30,7 +31,7 @@ internal sealed class StudyCommandOptions
 
     public void AddTo(Command command, bool matrix, bool floor)
     {
-        Option[] common = [Spec, Out, Resume, Resolution, Confirm, Healthy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
+        Option[] common = [Spec, SampleTargetOption.Target, Out, Resume, Resolution, Confirm, Healthy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
         foreach (var option in common)
         {
             command.Options.Add(option);
@@ -51,7 +52,10 @@ internal sealed class StudyCommandOptions
     public StudySpec ReadSpec(ParseResult parsed)
     {
         var path = parsed.GetValue(Spec);
-        var spec = path is null ? new StudySpec { Name = "sales-api", Runtime = TargetRuntime.Dotnet } : StudySpecReader.ReadFile(path);
+        var sample = SampleTargetOption.Read(parsed, path is null ? null : $"-f {path}") ?? BundledSamples.SalesApi;
+        var spec = path is null
+            ? new StudySpec { Name = BundledSamples.StudyName(sample), Runtime = BundledSamples.RuntimeOf(sample), Target = new TargetSpec { Sample = sample } }
+            : StudySpecReader.ReadFile(path);
         if (parsed.GetValue(Resolution) is { } resolution) spec = spec with { Resolution = MemoryQuantity.Parse(resolution, "--resolution") };
         if (parsed.GetValue(Confirm) is { } confirm) spec = spec with { Confirm = confirm };
         if (parsed.GetValue(Healthy) is { } healthy) spec = spec with { Healthy = healthy };

@@ -37,6 +37,14 @@ internal static class ExpvarParser
             }
 
             var other = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            // Top-level numbers a service publishes beside memstats (the Go sample's memlimit, requests, errors).
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.Name != "goroutines" && property.Value.ValueKind == JsonValueKind.Number)
+                {
+                    other[property.Name] = property.Value.GetDouble();
+                }
+            }
             if (hasMemstats)
             {
                 foreach (var property in memstats.EnumerateObject())
