@@ -70,6 +70,7 @@ internal static class RunCommand
             Warm = parsed.GetValue(s_warm),
             ReadyTimeout = TimeSpan.FromSeconds(parsed.GetValue(s_readyTimeout)),
             Hold = TimeSpan.FromSeconds(parsed.GetValue(s_hold)),
+            Cpus = ContainerRunnerOptions.ReadCpus(parsed),
         };
         var progress = new InlineProgress<string>(line => error.WriteLine($"headroom: {line}"));
         ITrialExecutor executor;

@@ -83,6 +83,10 @@ internal static class RunReport
         }
         Line(text, $"Restart Count:  {result.RestartCount}");
         Line(text, "Limits:");
+        if (d.Cpus is { } cpus)
+        {
+            Line(text, $"  cpu:          {Cgroups.CpuQuota.ToKubernetes(cpus)}");
+        }
         Line(text, $"  memory:       {result.Request.Limit?.ToKubernetes() ?? "none"}");
     }
 

@@ -20,7 +20,7 @@ internal sealed class StudyCommandOptions
     public Option<string?> Resolution { get; } = new("--resolution") { Description = $"Stop bisecting when failing and passing limits are this close (default {EdgeSearchOptions.DefaultResolution})." };
     public Option<int?> Confirm { get; } = new("--confirm") { Description = $"Consecutive survivals a limit needs to pass; one failure is final (default {EdgeSearchOptions.DefaultConfirm})." };
     public Option<double?> Healthy { get; } = new("--healthy") { Description = $"The healthy edge keeps this fraction of the unlimited req/s, and p99 within {EdgeSearchOptions.DefaultP99Factor}x (default {EdgeSearchOptions.DefaultHealthy.ToString(CultureInfo.InvariantCulture)})." };
-    public Option<string?> Min { get; } = new("--min") { Description = "The lowest limit tried (default one resolution step)." };
+    public Option<string?> Min { get; } = new("--min") { Description = $"The lowest limit tried (default {EdgeSearchOptions.DefaultMin}, the least a process starts in)." };
     public Option<string?> Max { get; } = new("--max") { Description = $"The highest limit tried (default 4x the unlimited peak, at least {new MemoryQuantity(EdgeSearch.DefaultMinimumMax)})." };
     public Option<string[]> Limits { get; } = new("--limits") { Description = "Matrix limits (default: the edge, the runtime's post-load Sys, 2x and 4x the edge).", AllowMultipleArgumentsPerToken = true };
     public Option<string[]> Knobs { get; } = new("--knobs") { Description = $"Matrix knob sets by name (default none and the runtime's preset; presets: {string.Join(", ", KnobPresets.All.Select(k => k.Name))}).", AllowMultipleArgumentsPerToken = true };
@@ -60,9 +60,12 @@ internal sealed class StudyCommandOptions
         if (parsed.GetValue(Confirm) is { } confirm) spec = spec with { Confirm = confirm };
         if (parsed.GetValue(Healthy) is { } healthy) spec = spec with { Healthy = healthy };
         if (parsed.GetValue(Min) is { } min) spec = spec with { Min = MemoryQuantity.Parse(min, "--min") };
+        // Below 4Mi no trial can start, and a floor search with GOMEMLIMIT gets there.
+        if (spec.Min is null && (spec.Max is null || spec.Max.Value > EdgeSearchOptions.DefaultMin)) spec = spec with { Min = EdgeSearchOptions.DefaultMin };
         if (parsed.GetValue(Max) is { } max) spec = spec with { Max = MemoryQuantity.Parse(max, "--max") };
         if (parsed.GetValue(Runtime) is { } runtime) spec = spec with { Runtime = TargetRuntimes.Parse(runtime) };
         if (parsed.GetValue(Margin) is { } margin) spec = spec with { Margin = margin };
+        if (ContainerRunnerOptions.ReadCpus(parsed) is { } cpus) spec = spec with { Cpus = cpus };
         if (parsed.GetValue(Repeats) is { } repeats) spec = spec with { Repeats = repeats };
         if (parsed.GetValue(Limits) is { Length: > 0 } limits) spec = spec with { Limits = limits.Select(l => MemoryQuantity.Parse(l, "--limits")).ToList() };
         if (parsed.GetValue(Knobs) is { Length: > 0 } knobs) spec = spec with { KnobSets = knobs.Select(k => Resolve(spec, k)).ToList() };

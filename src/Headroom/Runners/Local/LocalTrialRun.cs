@@ -13,6 +13,7 @@ internal sealed class LocalTrialRun(
     TargetLaunch launch,
     LimitPlacement placement,
     MemoryCgroup? cgroup,
+    CpuCgroup? cpu,
     ITrialLoad? load,
     LocalRunnerOptions options,
     IProgress<string>? progress) : IAsyncDisposable
@@ -106,7 +107,8 @@ internal sealed class LocalTrialRun(
                 {
                     Details = new TrialDetails
                     {
-                        Runner = LimitPlacement.Describe(sampler.Cgroup),
+                        Runner = LimitPlacement.Describe(sampler.Cgroup, cpu, options.Cpus),
+                        Cpus = options.Cpus,
                         KnobEnvironment = knobs,
                         RuntimeBefore = runtimeBefore,
                         RuntimeAfter = runtimeAfter,
@@ -142,8 +144,8 @@ internal sealed class LocalTrialRun(
 
     private async Task StartAsync(IReadOnlyDictionary<string, string> knobs, MemorySampler sampler, CancellationToken cancellationToken)
     {
-        var command = cgroup is null ? placement.WrapForSystemd(launch.Command, request.Limit?.Bytes) : launch.Command;
-        _process = TargetProcess.Start(launch with { Command = command }, cgroup, knobs, options.StopGrace);
+        var command = cgroup is null ? placement.WrapForSystemd(launch.Command, request.Limit?.Bytes, options.Cpus) : launch.Command;
+        _process = TargetProcess.Start(launch with { Command = command }, cgroup, knobs, options.StopGrace, cpu);
         if (cgroup is null)
         {
             await Task.Delay(200, cancellationToken);
