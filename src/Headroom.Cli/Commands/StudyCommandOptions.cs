@@ -15,6 +15,7 @@ namespace Headroom.Cli.Commands;
 internal sealed class StudyCommandOptions
 {
     public Option<string?> Spec { get; } = new("--file", "-f") { Description = "The study spec (headroom.yaml): target, load, limits, knob sets. Default: the bundled sample (--target) with the article's load." };
+    public Option<string?> Load { get; } = new("--load") { Description = $"hey's arguments for the load (default {StudySpec.DefaultLoad}, the article's). With a bundled sample give only the flags: its URL and a fresh token are added." };
     public Option<string?> Out { get; } = new("--out", "-o") { Description = "The study folder (default ./headroom-results/<name>-<timestamp>/)." };
     public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the study in this folder: recorded trials are replayed, missing ones run; its own settings are used." };
     public Option<string?> Resolution { get; } = new("--resolution") { Description = $"Stop bisecting when failing and passing limits are this close (default {EdgeSearchOptions.DefaultResolution})." };
@@ -31,7 +32,7 @@ internal sealed class StudyCommandOptions
 
     public void AddTo(Command command, bool matrix, bool floor)
     {
-        Option[] common = [Spec, SampleTargetOption.Target, Out, Resume, Resolution, Confirm, Healthy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
+        Option[] common = [Spec, SampleTargetOption.Target, Load, Out, Resume, Resolution, Confirm, Healthy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
         foreach (var option in common)
         {
             command.Options.Add(option);
@@ -56,6 +57,7 @@ internal sealed class StudyCommandOptions
         var spec = path is null
             ? new StudySpec { Name = BundledSamples.StudyName(sample), Runtime = BundledSamples.RuntimeOf(sample), Target = new TargetSpec { Sample = sample } }
             : StudySpecReader.ReadFile(path);
+        if (parsed.GetValue(Load) is { } load) spec = spec with { Load = load };
         if (parsed.GetValue(Resolution) is { } resolution) spec = spec with { Resolution = MemoryQuantity.Parse(resolution, "--resolution") };
         if (parsed.GetValue(Confirm) is { } confirm) spec = spec with { Confirm = confirm };
         if (parsed.GetValue(Healthy) is { } healthy) spec = spec with { Healthy = healthy };

@@ -228,6 +228,9 @@ internal sealed class LocalTrialRun(
             RuntimeSysBytes: figures?.SysBytes,
             RuntimeHeapAllocBytes: figures?.HeapAllocBytes,
             RuntimeHeapSysBytes: figures?.HeapSysBytes,
-            GcCount: figures?.GcCount);
+            GcCount: figures?.GcCount)
+        {
+            RuntimeMemoryLimitBytes = figures?.MemoryLimitBytes,
+        };
     }
 }
