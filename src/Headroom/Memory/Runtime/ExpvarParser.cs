@@ -37,13 +37,11 @@ internal static class ExpvarParser
             }
 
             var other = new SortedDictionary<string, double>(StringComparer.Ordinal);
-            // Top-level numbers a service publishes beside memstats (the Go sample's memlimit, requests, errors).
-            foreach (var property in root.EnumerateObject())
+            // The runtime's own limit, published beside memstats (the Go sample: debug.SetMemoryLimit(-1)); counters
+            // such as requests and errors are not memory figures.
+            if (root.TryGetProperty("memlimit", out var memlimit) && memlimit.ValueKind == JsonValueKind.Number)
             {
-                if (property.Name != "goroutines" && property.Value.ValueKind == JsonValueKind.Number)
-                {
-                    other[property.Name] = property.Value.GetDouble();
-                }
+                other["memlimit"] = memlimit.GetDouble();
             }
             if (hasMemstats)
             {
