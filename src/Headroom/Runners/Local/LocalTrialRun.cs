@@ -13,6 +13,7 @@ internal sealed class LocalTrialRun(
     TargetLaunch launch,
     LimitPlacement placement,
     MemoryCgroup? cgroup,
+    CpuCgroup? cpu,
     ITrialLoad? load,
     LocalRunnerOptions options,
     IProgress<string>? progress) : IAsyncDisposable
@@ -116,7 +117,8 @@ internal sealed class LocalTrialRun(
                 {
                     Details = new TrialDetails
                     {
-                        Runner = LimitPlacement.Describe(sampler.Cgroup),
+                        Runner = LimitPlacement.Describe(sampler.Cgroup, cpu, options.Cpus),
+                        Cpus = options.Cpus,
                         KnobEnvironment = knobs,
                         RuntimeBefore = runtimeBefore,
                         RuntimeAfter = runtimeAfter,
@@ -152,8 +154,8 @@ internal sealed class LocalTrialRun(
 
     private async Task StartAsync(IReadOnlyDictionary<string, string> knobs, MemorySampler sampler, CancellationToken cancellationToken)
     {
-        var command = cgroup is null ? placement.WrapForSystemd(launch.Command, request.Limit?.Bytes) : launch.Command;
-        _process = TargetProcess.Start(launch with { Command = command }, cgroup, knobs, options.StopGrace);
+        var command = cgroup is null ? placement.WrapForSystemd(launch.Command, request.Limit?.Bytes, options.Cpus) : launch.Command;
+        _process = TargetProcess.Start(launch with { Command = command }, cgroup, knobs, options.StopGrace, cpu);
         if (cgroup is null)
         {
             await Task.Delay(200, cancellationToken);
@@ -236,6 +238,9 @@ internal sealed class LocalTrialRun(
             RuntimeSysBytes: figures?.SysBytes,
             RuntimeHeapAllocBytes: figures?.HeapAllocBytes,
             RuntimeHeapSysBytes: figures?.HeapSysBytes,
-            GcCount: figures?.GcCount);
+            GcCount: figures?.GcCount)
+        {
+            RuntimeMemoryLimitBytes = figures?.MemoryLimitBytes,
+        };
     }
 }
