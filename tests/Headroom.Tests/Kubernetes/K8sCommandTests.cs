@@ -1,0 +1,95 @@
+using Headroom.Cli;
+using Headroom.Knobs;
+using Headroom.Limits;
+using Headroom.Runners.Kubernetes;
+using Headroom.Trials;
+
+namespace Headroom.Tests.Kubernetes;
+
+/// <summary>Tests that point KUBECONFIG at a server; they run one at a time since the variable is the process's.</summary>
+[CollectionDefinition("kubeconfig", DisableParallelization = true)]
+public class KubeconfigCollection;
+
+/// <summary><c>headroom run --runner k8s</c> and <c>headroom k8s restore</c> through a kubeconfig that names the fake API server.</summary>
+[Collection("kubeconfig")]
+public class K8sCommandTests
+{
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(FakeApiServer fake, params string[] args)
+    {
+        var folder = Directory.CreateTempSubdirectory("headroom-k8s-");
+        var kubeconfig = Path.Combine(folder.FullName, "config");
+        await File.WriteAllTextAsync(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {fake.Url.ToString().TrimEnd('/')}
+            users:
+            - name: fake
+              user:
+                token: not-checked
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: fake
+                namespace: default
+            current-context: fake
+            """, TestContext.Current.CancellationToken);
+        var before = Environment.GetEnvironmentVariable("KUBECONFIG");
+        Environment.SetEnvironmentVariable("KUBECONFIG", kubeconfig);
+        try
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var exit = await HeadroomApp.RunAsync(args[0] == "run" ? [.. args, "--out", Path.Combine(folder.FullName, "out")] : args, stdout, stderr);
+            return (exit, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KUBECONFIG", before);
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Run_OomKilledPod_Exit1_AndTheDeploymentIsRestored()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.OomAfterRequests = 20;
+
+        var (exit, stdout, stderr) = await RunAsync(fake, "run", "--runner", "k8s", "--deployment", "deployment/sales", "-c", "sales-api",
+            "--limit", "18Mi", "--knobs", "go", "--url", fake.Url.ToString(),
+            "--ready", "http://127.0.0.1:3000/app/ready", "--load", "-c 2 -z 20s http://127.0.0.1:3000/app/work");
+
+        Assert.True(exit == 1, stderr);
+        Assert.Contains("OOMKilled", stdout, StringComparison.Ordinal);
+        Assert.Contains("restarts 0->1", stdout, StringComparison.Ordinal);
+        var deployment = fake.Deployment;
+        Assert.False(deployment["metadata"]!["annotations"]!.AsObject().ContainsKey("headroom.dev/original"));
+        Assert.Equal("128Mi", deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!["limits"]!["memory"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Restore_AfterAKilledRun_ThenNothingToRestore()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        // What a killed run leaves: a trial's patch, no restore.
+        var executor = new K8sTrialExecutor(fake.Connect(), new("sales", "sales-api"), null,
+            new() { PollInterval = TimeSpan.FromMilliseconds(50), Hold = TimeSpan.Zero });
+        await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("64Mi", "--limit"), KnobSet.None), null, ct);
+        Assert.True(fake.Deployment["metadata"]!["annotations"]!.AsObject().ContainsKey("headroom.dev/original"));
+
+        var first = await RunAsync(fake, "k8s", "restore", "deployment/sales");
+        var second = await RunAsync(fake, "k8s", "restore", "deployment/sales");
+
+        Assert.Equal((0, "restored deployment/sales"), (first.Exit, first.Stdout.Split(" in ")[0]));
+        Assert.Equal(0, second.Exit);
+        Assert.Contains("nothing to restore", second.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, fake.Patches.Count);
+        Assert.Equal("128Mi", fake.Deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!["requests"]!["memory"]!.GetValue<string>());
+    }
+}
