@@ -92,4 +92,47 @@ public class K8sCommandTests
         Assert.Equal(2, fake.Patches.Count);
         Assert.Equal("128Mi", fake.Deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!["requests"]!["memory"]!.GetValue<string>());
     }
+
+    private static string CopyRecordedStudy(string root)
+    {
+        var source = Path.Combine(AppContext.BaseDirectory, "Experiments", "RecordedStudies", "go-twin-scripted");
+        foreach (var file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(root, Path.GetFileName(file)));
+        }
+        return root;
+    }
+
+    [Fact]
+    public async Task RecommendK8s_ShowsTheDiffAndThePatch_AndAppliesOnlyWithApply()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        var study = CopyRecordedStudy(Directory.CreateTempSubdirectory("headroom-k8s-study-").FullName);
+        try
+        {
+            var shown = await RunAsync(fake, "recommend", "--from", study, "--margin", "0.5", "--k8s", "deployment/sales");
+
+            Assert.True(shown.Exit == 0, shown.Stderr);
+            Assert.Contains("-     memory: 128Mi\n+     memory: 21Mi\n", shown.Stdout, StringComparison.Ordinal);
+            Assert.Contains("+ - name: GOMEMLIMIT", shown.Stdout, StringComparison.Ordinal);
+            Assert.Contains("    cpu: 250m", shown.Stdout, StringComparison.Ordinal);
+            Assert.Contains("kubectl -n default patch deployment sales --type json -p '[{\"op\":\"test\"", shown.Stdout, StringComparison.Ordinal);
+            Assert.Empty(fake.Patches);
+
+            var applied = await RunAsync(fake, "recommend", "--from", study, "--margin", "0.5", "--k8s", "deployment/sales", "--apply");
+
+            Assert.True(applied.Exit == 0, applied.Stderr);
+            Assert.True(applied.Stdout.IndexOf("+     memory: 21Mi", StringComparison.Ordinal) < applied.Stdout.IndexOf("applied to deployment/sales", StringComparison.Ordinal));
+            var container = fake.Deployment["spec"]!["template"]!["spec"]!["containers"]![0]!;
+            Assert.Equal("21Mi", container["resources"]!["limits"]!["memory"]!.GetValue<string>());
+            Assert.Equal("21Mi", container["resources"]!["requests"]!["memory"]!.GetValue<string>());
+            Assert.Equal("250m", container["resources"]!["limits"]!["cpu"]!.GetValue<string>());
+            Assert.Contains(container["env"]!.AsArray(), e => e!["name"]!.GetValue<string>() == "SALES_DATA_DIR");
+        }
+        finally
+        {
+            Directory.Delete(study, recursive: true);
+        }
+    }
 }
