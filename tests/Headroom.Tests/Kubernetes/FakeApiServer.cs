@@ -34,6 +34,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
     /// <summary>Requests to <c>/app/work</c> before the container is OOM-killed; null = never.</summary>
     public int? OomAfterRequests { get; set; }
 
+    /// <summary>The new pod is OOM-killed as it starts (CrashLoopBackOff): the rollout never completes.</summary>
+    public bool OomOnStart { get; set; }
+
     /// <summary>Reads of the Deployment that show the rollout still in progress after each template change.</summary>
     public int RolloutReads { get; set; } = 2;
 
@@ -155,8 +158,8 @@ internal sealed class FakeApiServer : IAsyncDisposable
                     {
                         _deployment["metadata"]!["generation"] = _deployment["metadata"]!["generation"]!.GetValue<long>() + 1;
                         _deployment["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"] = (revision + 1).ToString(CultureInfo.InvariantCulture);
-                        _rolloutReadsLeft = RolloutReads;
-                        _killed = false;
+                        _rolloutReadsLeft = OomOnStart ? int.MaxValue : RolloutReads;
+                        _killed = OomOnStart;
                         _work = 0;
                     }
                     return (200, _deployment.ToJsonString());

@@ -158,4 +158,24 @@ public class K8sTrialExecutorTests
         Assert.Equal("deployment/sales has no container 'api'; its containers: sales-api", error.Message);
         Assert.Empty(fake.Patches);
     }
+
+    [Fact]
+    public async Task PodOomKilledWhileStarting_RolloutNeverDone_IsOomKilled_AndRestored()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.OomOnStart = true;
+        TrialResult result;
+        await using (var executor = new K8sTrialExecutor(fake.Connect(), new DeploymentTarget("sales", "sales-api"), null,
+            s_fast with { RolloutTimeout = TimeSpan.FromMilliseconds(500) }))
+        {
+            result = await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("8Mi", "--limit"), KnobSet.None), null, ct);
+        }
+
+        Assert.Equal(TrialOutcome.OomKilled, result.Outcome);
+        Assert.StartsWith("pod sales-5c4d2f8b9-x2k8q: OOMKilled, exit 137, restarts 0->1", result.Evidence, StringComparison.Ordinal);
+        Assert.Null(result.Load);
+        Assert.Equal(2, fake.Patches.Count);
+        Assert.Equal("128Mi", Container(fake.Deployment)["resources"]!["limits"]!["memory"]!.GetValue<string>());
+    }
 }
