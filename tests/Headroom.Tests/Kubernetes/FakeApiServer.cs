@@ -91,6 +91,15 @@ internal sealed class FakeApiServer : IAsyncDisposable
             await AppAsync(context, path);
             return;
         }
+        if (context.WebSockets.IsWebSocketRequest && path.EndsWith("/portforward", StringComparison.Ordinal))
+        {
+            lock (_lock)
+            {
+                _requests.Add(new RecordedRequest("WEBSOCKET", path, request.QueryString.Value ?? "", ""));
+            }
+            await PortForwardAsync(context);
+            return;
+        }
         lock (_lock)
         {
             _requests.Add(new RecordedRequest(request.Method, path, request.QueryString.Value ?? "", body));
@@ -120,6 +129,68 @@ internal sealed class FakeApiServer : IAsyncDisposable
         }
         context.Response.StatusCode = killed ? 503 : 200;
         await context.Response.WriteAsync(killed ? "container restarting" : "ok", context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The port-forward protocol (v4.channel.k8s.io) as the API server speaks it: each binary message starts with its
+    /// channel (0 data, 1 error); the first message on each channel is the port (2 bytes, little-endian). Data goes to
+    /// this server's own port, which plays the pod's.
+    /// </summary>
+    private async Task PortForwardAsync(HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var port = int.Parse(context.Request.Query["ports"].ToString(), CultureInfo.InvariantCulture);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync("v4.channel.k8s.io");
+        foreach (byte channel in new byte[] { 0, 1 })
+        {
+            await socket.SendAsync(new byte[] { channel, (byte)(port & 0xff), (byte)(port >> 8) }, System.Net.WebSockets.WebSocketMessageType.Binary, true, ct);
+        }
+        using var pod = new System.Net.Sockets.TcpClient();
+        await pod.ConnectAsync(System.Net.IPAddress.Loopback, Url.Port, ct);
+        var stream = pod.GetStream();
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var up = Task.Run(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            while (!done.IsCancellationRequested)
+            {
+                var received = await socket.ReceiveAsync(buffer, done.Token);
+                if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    return;
+                }
+                if (received.Count > 1 && buffer[0] == 0)
+                {
+                    await stream.WriteAsync(buffer.AsMemory(1, received.Count - 1), done.Token);
+                }
+            }
+        });
+        var down = Task.Run(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(1, buffer.Length - 1), done.Token)) > 0)
+            {
+                buffer[0] = 0;
+                await socket.SendAsync(buffer.AsMemory(0, read + 1), System.Net.WebSockets.WebSocketMessageType.Binary, true, done.Token);
+            }
+        });
+        try
+        {
+            await Task.WhenAny(up, down);
+        }
+        finally
+        {
+            await done.CancelAsync();
+            try
+            {
+                await Task.WhenAll(up, down);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.WebSockets.WebSocketException)
+            {
+                // The connection ended.
+            }
+        }
     }
 
     private (int Status, string Body) Api(string method, string path, string selector, string? contentType, string body)

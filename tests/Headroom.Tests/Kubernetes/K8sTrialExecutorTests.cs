@@ -178,4 +178,25 @@ public class K8sTrialExecutorTests
         Assert.Equal(2, fake.Patches.Count);
         Assert.Equal("128Mi", Container(fake.Deployment)["resources"]!["limits"]!["memory"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task PortForward_CarriesTheLoadToTheTrialsPod()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        var local = Support.FreePort.Next();
+        TrialResult result;
+        await using (var executor = new K8sTrialExecutor(fake.Connect(), new DeploymentTarget("sales", "sales-api"),
+            HeyLoad.Parse($"-c 2 -n 30 http://127.0.0.1:{local}/app/work"),
+            s_fast with { ReadyUrl = new Uri($"http://127.0.0.1:{local}/app/ready"), PortForwards = [(local, 3000)] }))
+        {
+            result = await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("64Mi", "--limit"), KnobSet.None), null, ct);
+        }
+
+        Assert.True(result.Outcome == TrialOutcome.Survived, result.Evidence);
+        Assert.Equal(30, result.Load!.Succeeded);
+        var forwards = fake.Requests.Where(r => r.Method == "WEBSOCKET").ToList();
+        Assert.NotEmpty(forwards);
+        Assert.All(forwards, r => Assert.Equal(("/api/v1/namespaces/default/pods/sales-5c4d2f8b9-x2k8q/portforward", "?ports=3000"), (r.Path, r.Query)));
+    }
 }

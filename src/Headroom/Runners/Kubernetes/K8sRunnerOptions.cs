@@ -28,4 +28,10 @@ public sealed record K8sRunnerOptions
     public Uri? ReadyUrl { get; init; }
 
     public Uri? StatsUrl { get; init; }
+
+    /// <summary>
+    /// Ports forwarded through the client to the trial's pod, as <c>kubectl port-forward</c>: 127.0.0.1:local → the
+    /// pod's remote port. Empty when the pods are reached another way (<c>--url</c>).
+    /// </summary>
+    public IReadOnlyList<(int Local, int Remote)> PortForwards { get; init; } = [];
 }

@@ -19,13 +19,19 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
     : ITrialExecutor, IAsyncDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly List<PodPortForward> _forwards = [];
     private int _trials;
     private bool _patched;
+    private volatile string? _currentPod;
 
     public async Task<TrialResult> RunAsync(TrialRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var wall = Stopwatch.StartNew();
         var trial = Interlocked.Increment(ref _trials);
+        if (trial == 1)
+        {
+            _forwards.AddRange(options.PortForwards.Select(f => new PodPortForward(connection, () => _currentPod, f.Local, f.Remote)));
+        }
         try
         {
             var result = await RunCoreAsync(request, trial, progress, cancellationToken);
@@ -69,7 +75,8 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
                 Details = details with { Terminated = Termination(PodOutcome.Ended(status, 0)), OutputTail = log },
             };
         }
-        progress?.Report($"rolled out: pod {pod.Metadata.Name}");
+        _currentPod = pod.Metadata.Name;
+        progress?.Report($"rolled out: pod {pod.Metadata.Name}{string.Concat(_forwards.Select(f => $", port-forward 127.0.0.1:{f.LocalPort} -> {f.RemotePort}"))}");
         return await ObserveAsync(request, pod, details, progress, cancellationToken);
     }
 
@@ -105,8 +112,9 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             var current = await client().CoreV1.ReadNamespacedPodAsync(name, connection.Namespace, cancellationToken: cancellationToken);
             var status = Status(current);
             var log = await PreviousLogAsync(current, status, restartsBefore, cancellationToken);
+            var forwardError = _forwards.Select(f => f.LastError).FirstOrDefault(e => e is not null);
             var notReady = ready == ReadinessProbe.Result.TimedOut
-                ? $"{options.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s"
+                ? $"{options.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s{(forwardError is null ? "" : $" (port-forward: {forwardError})")}"
                 : null;
             var (outcome, evidence) = PodOutcome.Classify(name, status, restartsBefore, ready == ReadinessProbe.Result.Ready, log, notReady);
             sampler.Take();
@@ -239,6 +247,10 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
         }
         finally
         {
+            foreach (var forward in _forwards)
+            {
+                await forward.DisposeAsync();
+            }
             _http.Dispose();
         }
     }
