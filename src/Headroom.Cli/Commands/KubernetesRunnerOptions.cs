@@ -20,7 +20,7 @@ internal static class KubernetesRunnerOptions
 
     public static readonly Option<string> Context = new("--context") { Description = "With --runner k8s: the kubeconfig context (default: the current one)." };
 
-    public static readonly Option<string> Url = new("--url") { Description = "With --runner k8s: where the pods answer from here (e.g. http://127.0.0.1:3000 of kubectl port-forward svc/sales 3000); the trial's URLs keep their paths." };
+    public static readonly Option<string> Url = new("--url") { Description = "With --runner k8s: where the pods answer from here (an ingress, or kubectl port-forward svc/sales 3000 -> http://127.0.0.1:3000); the trial's URLs keep their paths. Default: URLs on 127.0.0.1 name the pod's port, forwarded through the client to each trial's pod." };
 
     public static IEnumerable<Option> All => [Deployment, Container, Namespace, Context, Url];
 
@@ -32,6 +32,12 @@ internal static class KubernetesRunnerOptions
             ? url
             : throw new UserInputException($"--url '{text}' is not an http:// URL; e.g. --url http://127.0.0.1:3000");
 
+    private static Uri? HttpUrl(string? text, string flag) => text is null
+        ? null
+        : Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new UserInputException($"{flag} '{text}' is not an http:// URL; use the pod's port, e.g. http://127.0.0.1:3000/v1/readiness");
+
     public static DeploymentTarget Target(ParseResult parsed)
     {
         var deployment = parsed.GetValue(Deployment) ?? throw new UserInputException("--runner k8s needs --deployment deployment/NAME and -c CONTAINER");
@@ -41,31 +47,30 @@ internal static class KubernetesRunnerOptions
 
     public static KubeConnection Connect(ParseResult parsed) => KubeConnection.Open(parsed.GetValue(Context), parsed.GetValue(Namespace));
 
-    public static K8sRunnerOptions RunnerOptions(LocalRunnerOptions local, Uri? ready, Uri? stats) => new()
+    public static K8sRunnerOptions RunnerOptions(LocalRunnerOptions local, PodAddress address, Uri? ready, Uri? stats) => new()
     {
         ReadyTimeout = local.ReadyTimeout,
         Hold = local.Hold,
         ReadyUrl = ready,
         StatsUrl = stats,
+        PortForwards = address.PortForwards,
     };
 
     /// <summary>The executor for <c>headroom run --runner k8s</c>; the caller disposes it (which restores the Deployment).</summary>
     public static K8sTrialExecutor Create(ParseResult parsed, string? ready, string? stats, string? heyArguments, LocalRunnerOptions local)
     {
         var target = Target(parsed);
-        var baseUrl = BaseUrl(parsed);
-        ITrialLoad? load = null;
-        if (heyArguments is not null)
+        var flags = heyArguments is null ? [] : Load.HeyArguments.Split(heyArguments).ToArray();
+        var at = Array.FindIndex(flags, f => f.StartsWith("http://", StringComparison.Ordinal) || f.StartsWith("https://", StringComparison.Ordinal));
+        var readyUrl = HttpUrl(ready, "--ready");
+        var statsUrl = HttpUrl(stats, "--stats");
+        var address = PodAddress.For(BaseUrl(parsed), [readyUrl, statsUrl, at >= 0 ? new Uri(flags[at]) : null]);
+        if (at >= 0)
         {
-            var flags = Load.HeyArguments.Split(heyArguments).ToArray();
-            var at = Array.FindIndex(flags, f => f.StartsWith("http", StringComparison.Ordinal));
-            if (at >= 0)
-            {
-                flags[at] = SpecDeploymentTargets.Rebase(new Uri(flags[at]), baseUrl).ToString();
-            }
-            load = new HeyLoad(Load.HeyArguments.Parse(flags));
+            flags[at] = address.Map(new Uri(flags[at])).ToString();
         }
-        var options = RunnerOptions(local, SpecDeploymentTargets.Rebase(ready, baseUrl), SpecDeploymentTargets.Rebase(stats, baseUrl));
+        var load = heyArguments is null ? null : new HeyLoad(Load.HeyArguments.Parse(flags));
+        var options = RunnerOptions(local, address, readyUrl is null ? null : address.Map(readyUrl), statsUrl is null ? null : address.Map(statsUrl));
         return new K8sTrialExecutor(Connect(parsed), target, load, options);
     }
 
@@ -76,8 +81,8 @@ internal static class KubernetesRunnerOptions
     {
         public Trials.ITrialExecutor Create(Specs.StudySpec spec)
         {
-            var (load, ready, stats) = SpecDeploymentTargets.ForKubernetesRunner(spec, BaseUrl(parsed));
-            return new K8sTrialExecutor(Connect(parsed), Target(parsed), load, RunnerOptions(new LocalRunnerOptions(), ready, stats));
+            var (load, address, ready, stats) = SpecDeploymentTargets.ForKubernetesRunner(spec, BaseUrl(parsed));
+            return new K8sTrialExecutor(Connect(parsed), Target(parsed), load, RunnerOptions(new LocalRunnerOptions(), address, ready, stats));
         }
 
         public Func<Trials.TrialResult, string, CancellationToken, Task>? SaveSamples { get; } =

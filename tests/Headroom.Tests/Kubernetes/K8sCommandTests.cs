@@ -73,6 +73,21 @@ public class K8sCommandTests
     }
 
     [Fact]
+    public async Task Run_WithoutUrl_ForwardsThePodsPortThroughTheClient()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+
+        var (exit, stdout, stderr) = await RunAsync(fake, "run", "--runner", "k8s", "--deployment", "deployment/sales", "-c", "sales-api",
+            "--limit", "64Mi", "--ready", "http://127.0.0.1:3000/app/ready", "--load", "-c 2 -n 20 http://127.0.0.1:3000/app/work");
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("port-forward 127.0.0.1:", stderr, StringComparison.Ordinal);
+        Assert.Contains(fake.Requests, r => r.Method == "WEBSOCKET" && r.Query == "?ports=3000");
+        Assert.False(fake.Deployment["metadata"]!["annotations"]!.AsObject().ContainsKey("headroom.dev/original"));
+    }
+
+    [Fact]
     public async Task Restore_AfterAKilledRun_ThenNothingToRestore()
     {
         var ct = TestContext.Current.CancellationToken;

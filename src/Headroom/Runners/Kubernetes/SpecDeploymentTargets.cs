@@ -6,29 +6,25 @@ namespace Headroom.Runners.Kubernetes;
 
 /// <summary>
 /// Turns a study spec's load and URLs into what the Kubernetes runner uses: each URL (readiness, stats, the load's, the
-/// token's) keeps its path and is sent to <c>--url</c>'s scheme, host and port when given (a Service's port-forward,
-/// an ingress), else as written.
+/// token's) reaches the pod through <see cref="PodAddress"/> (<c>--url</c>, else a port-forward through the client).
 /// </summary>
 public static class SpecDeploymentTargets
 {
-    public static (ITrialLoad Load, Uri? ReadyUrl, Uri? StatsUrl) ForKubernetesRunner(StudySpec spec, Uri? baseUrl)
+    public static (ITrialLoad Load, PodAddress Address, Uri? ReadyUrl, Uri? StatsUrl) ForKubernetesRunner(StudySpec spec, Uri? baseUrl)
     {
         var flags = HeyArguments.Split(spec.Load).ToArray();
         var loadIndex = Array.FindIndex(flags, f => f.StartsWith("http://", StringComparison.Ordinal) || f.StartsWith("https://", StringComparison.Ordinal));
         if (loadIndex < 0)
         {
-            throw new UserInputException($"load '{spec.Load}' has no URL; for --runner k8s give the URL, e.g. load: \"-c 10 -n 1000 http://127.0.0.1:3000/v1/users\", and --url where the pod answers");
+            throw new UserInputException($"load '{spec.Load}' has no URL; for --runner k8s give it with the pod's port, e.g. load: \"-c 10 -n 1000 http://127.0.0.1:3000/v1/users\"");
         }
-        flags[loadIndex] = Rebase(new Uri(flags[loadIndex]), baseUrl).ToString();
+        var address = PodAddress.For(baseUrl,
+            [new Uri(flags[loadIndex]), Url(spec.Target.ReadyUrl), Url(spec.Target.StatsUrl), Url(spec.Target.Token?.Url)]);
+        flags[loadIndex] = address.Map(new Uri(flags[loadIndex])).ToString();
         HeyArguments.Parse(flags);
-        var token = spec.Target.Token is { } step ? step with { Url = Rebase(new Uri(step.Url), baseUrl).ToString() } : null;
-        return (new SpecTargets.TokenLoad(flags, token), Rebase(spec.Target.ReadyUrl, baseUrl), Rebase(spec.Target.StatsUrl, baseUrl));
+        var token = spec.Target.Token is { } step ? step with { Url = address.Map(new Uri(step.Url)).ToString() } : null;
+        return (new SpecTargets.TokenLoad(flags, token), address, address.Map(spec.Target.ReadyUrl), address.Map(spec.Target.StatsUrl));
     }
 
-    /// <summary><paramref name="url"/>'s path and query on <paramref name="baseUrl"/>'s scheme, host and port.</summary>
-    public static Uri Rebase(Uri url, Uri? baseUrl) => baseUrl is null
-        ? url
-        : new UriBuilder(url) { Scheme = baseUrl.Scheme, Host = baseUrl.Host, Port = baseUrl.Port }.Uri;
-
-    public static Uri? Rebase(string? url, Uri? baseUrl) => url is null ? null : Rebase(new Uri(url), baseUrl);
+    private static Uri? Url(string? text) => text is null ? null : new Uri(text);
 }
