@@ -34,6 +34,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
     /// <summary>Requests to <c>/app/work</c> before the container is OOM-killed; null = never.</summary>
     public int? OomAfterRequests { get; set; }
 
+    /// <summary>Bytes: a container whose memory limit is below this is OOM-killed after <see cref="OomAfterRequests"/> requests.</summary>
+    public long? OomBelowLimit { get; set; }
+
     /// <summary>The new pod is OOM-killed as it starts (CrashLoopBackOff): the rollout never completes.</summary>
     public bool OomOnStart { get; set; }
 
@@ -119,7 +122,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
             if (path == "/app/work" && !_killed)
             {
                 work = ++_work;
-                _killed = OomAfterRequests is { } n && work >= n;
+                _killed = OomAfterRequests is { } n && work >= n && (OomBelowLimit is not { } below || CurrentLimit() < below);
             }
             killed = _killed;
         }
@@ -284,6 +287,12 @@ internal sealed class FakeApiServer : IAsyncDisposable
             pod["status"]!["containerStatuses"] = new JsonArray(Recorded("container-status-oomkilled.json"));
         }
         return pod;
+    }
+
+    private long CurrentLimit()
+    {
+        var memory = _deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]?["limits"]?["memory"]?.GetValue<string>();
+        return memory is null ? long.MaxValue : new k8s.Models.ResourceQuantity(memory).ToInt64();
     }
 
     private int Revision() => int.Parse(_deployment["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.GetValue<string>(), CultureInfo.InvariantCulture);

@@ -43,7 +43,7 @@ public class K8sCommandTests
         {
             using var stdout = new StringWriter();
             using var stderr = new StringWriter();
-            var exit = await HeadroomApp.RunAsync(args[0] == "run" ? [.. args, "--out", Path.Combine(folder.FullName, "out")] : args, stdout, stderr);
+            var exit = await HeadroomApp.RunAsync(args[0] is "run" or "edge" ? [.. args, "--out", Path.Combine(folder.FullName, "out")] : args, stdout, stderr);
             return (exit, stdout.ToString(), stderr.ToString());
         }
         finally
@@ -85,6 +85,35 @@ public class K8sCommandTests
         Assert.Contains("port-forward 127.0.0.1:", stderr, StringComparison.Ordinal);
         Assert.Contains(fake.Requests, r => r.Method == "WEBSOCKET" && r.Query == "?ports=3000");
         Assert.False(fake.Deployment["metadata"]!["annotations"]!.AsObject().ContainsKey("headroom.dev/original"));
+    }
+
+    [Fact]
+    public async Task Edge_RunnerK8s_FindsTheFakesEdge_AndRestoresAtTheEnd()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.OomAfterRequests = 5;
+        fake.OomBelowLimit = 40 * 1024 * 1024;
+        var spec = Path.Combine(Directory.CreateTempSubdirectory("headroom-k8s-spec-").FullName, "headroom.yaml");
+        await File.WriteAllTextAsync(spec,
+            "name: sales-k8s\ntarget:\n  image: sales-api:local\n  ready: http://127.0.0.1:3000/app/ready\nload: \"-c 2 -n 20 http://127.0.0.1:3000/app/work\"\n", ct);
+        try
+        {
+            var (exit, stdout, stderr) = await RunAsync(fake, "edge", "-f", spec, "--runner", "k8s", "--deployment", "deployment/sales", "-c", "sales-api",
+                "--url", fake.Url.ToString(), "--min", "16Mi", "--max", "64Mi", "--resolution", "8Mi", "--confirm", "1");
+
+            Assert.True(exit == 0, stdout + stderr);
+            Assert.Contains("survival edge 40Mi", stdout, StringComparison.Ordinal);
+            var limits = fake.Patches.SkipLast(1).Select(p => p.Single(o => o!["path"]!.GetValue<string>().EndsWith("/resources", StringComparison.Ordinal))!["value"]!["limits"]!["memory"]?.GetValue<string>()).ToList();
+            // The unlimited baseline first (no memory limit), then the search; the last patch is the restore.
+            Assert.Equal([null, "64Mi", "48Mi", "16Mi", "32Mi", "40Mi"], limits);
+            Assert.False(fake.Deployment["metadata"]!["annotations"]!.AsObject().ContainsKey("headroom.dev/original"));
+            Assert.Equal("128Mi", fake.Deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!["limits"]!["memory"]!.GetValue<string>());
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(spec)!, recursive: true);
+        }
     }
 
     [Fact]
