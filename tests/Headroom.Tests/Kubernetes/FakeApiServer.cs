@@ -37,6 +37,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
     /// <summary>Bytes: a container whose memory limit is below this is OOM-killed after <see cref="OomAfterRequests"/> requests.</summary>
     public long? OomBelowLimit { get; set; }
 
+    /// <summary>PATCH is refused as RBAC refuses a Role without the patch verb.</summary>
+    public bool ForbidPatch { get; set; }
+
     /// <summary>The new pod is OOM-killed as it starts (CrashLoopBackOff): the rollout never completes.</summary>
     public bool OomOnStart { get; set; }
 
@@ -208,6 +211,8 @@ internal sealed class FakeApiServer : IAsyncDisposable
             {
                 case ("GET", deploymentPath):
                     return (200, WithStatus().ToJsonString());
+                case ("PATCH", deploymentPath) when ForbidPatch:
+                    return (403, Status(403, "deployments.apps \"sales\" is forbidden: User \"system:serviceaccount:default:headroom\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"default\""));
                 case ("PATCH", deploymentPath):
                     if (contentType?.StartsWith("application/json-patch+json", StringComparison.Ordinal) != true)
                     {

@@ -199,4 +199,19 @@ public class K8sTrialExecutorTests
         Assert.NotEmpty(forwards);
         Assert.All(forwards, r => Assert.Equal(("/api/v1/namespaces/default/pods/sales-5c4d2f8b9-x2k8q/portforward", "?ports=3000"), (r.Path, r.Query)));
     }
+
+    [Fact]
+    public async Task PatchForbidden_IsOneLineUserError_NamingTheRole()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.ForbidPatch = true;
+        await using var executor = Executor(fake, "-c 1 -n 5");
+
+        var error = await Assert.ThrowsAsync<UserInputException>(() =>
+            executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("64Mi", "--limit"), KnobSet.None), null, ct));
+
+        Assert.Contains("refused PATCH /apis/apps/v1/namespaces/default/deployments/sales (403); grant the Role in deploy/k8s/rbac", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
 }

@@ -43,6 +43,11 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             await RestoreWithTimeoutAsync();
             throw;
         }
+        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized)
+        {
+            throw new UserInputException(
+                $"{connection.Where} refused {e.Request.Method} {e.Request.RequestUri.AbsolutePath} ({(int)e.Response.StatusCode}); grant the Role in deploy/k8s/rbac or use another --context", e);
+        }
     }
 
     private async Task<TrialResult> RunCoreAsync(TrialRequest request, int trial, IProgress<string>? progress, CancellationToken cancellationToken)
