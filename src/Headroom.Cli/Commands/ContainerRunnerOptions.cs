@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Headroom.Runners;
 using Headroom.Runners.Docker;
 using Headroom.Runners.Local;
@@ -27,7 +26,14 @@ internal static class ContainerRunnerOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
-    public static readonly Option<double?> Cpus = new("--cpus") { Description = "With --runner docker: CPUs the container may use (docker run --cpus); default no CPU limit." };
+    public static readonly Option<double?> Cpus = new("--cpus")
+    {
+        Description = "CPUs the target may use (0.25 = 250m, the article's pod): a cgroup cpu quota of N x the period (local), docker run --cpus (docker); default no CPU limit.",
+    };
+
+    /// <summary><c>--cpus</c>, checked; null when not given.</summary>
+    public static double? ReadCpus(ParseResult parsed) =>
+        parsed.GetValue(Cpus) is { } cpus ? Cgroups.CpuQuota.Validate(cpus, "--cpus") : null;
 
     public static readonly Option<string[]> Volumes = new("--volume")
     {
@@ -106,11 +112,7 @@ internal static class ContainerRunnerOptions
 
     private static DockerRunnerOptions RunnerOptions(ParseResult parsed, LocalRunnerOptions local)
     {
-        var cpus = parsed.GetValue(Cpus);
-        if (cpus is <= 0)
-        {
-            throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--cpus {cpus} must be above 0"));
-        }
+        var cpus = ReadCpus(parsed);
         return new DockerRunnerOptions
         {
             Cpus = cpus,

@@ -26,7 +26,7 @@ internal static class RunCommand
     private static readonly Option<double> s_readyTimeout = new("--ready-timeout") { Description = "Seconds to wait for the readiness URL.", DefaultValueFactory = _ => 60 };
     private static readonly Option<double> s_hold = new("--hold") { Description = "Without --load: seconds the target runs after it is ready.", DefaultValueFactory = _ => 2 };
     private static readonly Option<string> s_out = new("--out") { Description = "Folder for trial.json and samples.jsonl (default ./headroom-results/run-<time>)." };
-    private static readonly Argument<string[]> s_command = new("command") { Description = "The target's command after '--'; none = the bundled sample service.", Arity = ArgumentArity.ZeroOrMore };
+    private static readonly Argument<string[]> s_command = new("command") { Description = "The target's command after '--'; none = the bundled sample (--target).", Arity = ArgumentArity.ZeroOrMore };
 
     public static Command Create()
     {
@@ -38,6 +38,7 @@ internal static class RunCommand
         {
             command.Options.Add(option);
         }
+        command.Options.Add(SampleTargetOption.Target);
         foreach (var option in ContainerRunnerOptions.All)
         {
             command.Options.Add(option);
@@ -69,6 +70,7 @@ internal static class RunCommand
             Warm = parsed.GetValue(s_warm),
             ReadyTimeout = TimeSpan.FromSeconds(parsed.GetValue(s_readyTimeout)),
             Hold = TimeSpan.FromSeconds(parsed.GetValue(s_hold)),
+            Cpus = ContainerRunnerOptions.ReadCpus(parsed),
         };
         var progress = new InlineProgress<string>(line => error.WriteLine($"headroom: {line}"));
         ITrialExecutor executor;
@@ -78,13 +80,16 @@ internal static class RunCommand
         }
         else if (ContainerRunnerOptions.IsDocker(parsed))
         {
+            SampleTargetOption.Read(parsed, null);
             executor = await ContainerRunnerOptions.OpenAsync(parsed, parsed.GetValue(s_command) ?? [], parsed.GetValue(s_ready),
                 parsed.GetValue(s_stats), TrialLoads.FromHeyArguments(parsed.GetValue(s_load)), options, progress.Report, cancellationToken);
         }
         else
         {
+            var commandLine = parsed.GetValue(s_command) ?? [];
+            var sample = SampleTargetOption.Read(parsed, commandLine.Length > 0 ? "the command after '--'" : null);
             var (target, load) = TrialTargets.FromCommandLine(
-                parsed.GetValue(s_command) ?? [], parsed.GetValue(s_ready), parsed.GetValue(s_stats),
+                sample, commandLine, parsed.GetValue(s_ready), parsed.GetValue(s_stats),
                 parsed.GetValue(s_files) ?? [], parsed.GetValue(s_load), progress);
             var local = new LocalTrialExecutor(target, load, options);
             await local.OpenAsync(cancellationToken);

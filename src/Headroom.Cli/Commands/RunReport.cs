@@ -24,6 +24,7 @@ internal static class RunReport
         Row(text, "runtime HeapAlloc", d.RuntimeBefore?.HeapAllocBytes, d.RuntimeAfter?.HeapAllocBytes);
         Row(text, "runtime HeapSys", d.RuntimeBefore?.HeapSysBytes, d.RuntimeAfter?.HeapSysBytes);
         Count(text, "runtime GC count", d.RuntimeBefore?.GcCount, d.RuntimeAfter?.GcCount);
+        Limit(text, "runtime memlimit", d.RuntimeBefore?.MemoryLimitBytes, d.RuntimeAfter?.MemoryLimitBytes);
         Row(text, ".NET gc-heap-size", d.CountersBefore?.HeapAllocBytes, d.CountersAfter?.HeapAllocBytes);
         Row(text, ".NET gc-committed", d.CountersBefore?.HeapSysBytes, d.CountersAfter?.HeapSysBytes);
         Row(text, ".NET working-set", d.CountersBefore?.ResidentBytes, d.CountersAfter?.ResidentBytes);
@@ -82,6 +83,10 @@ internal static class RunReport
         }
         Line(text, $"Restart Count:  {result.RestartCount}");
         Line(text, "Limits:");
+        if (d.Cpus is { } cpus)
+        {
+            Line(text, $"  cpu:          {Cgroups.CpuQuota.ToKubernetes(cpus)}");
+        }
         Line(text, $"  memory:       {result.Request.Limit?.ToKubernetes() ?? "none"}");
     }
 
@@ -92,6 +97,16 @@ internal static class RunReport
             return;
         }
         Line(text, $"  {name,-28}{Mib(before),12}  {Mib(after),12}");
+    }
+
+    private static void Limit(StringBuilder text, string name, long? before, long? after)
+    {
+        if (before is null && after is null)
+        {
+            return;
+        }
+        static string Text(long? bytes) => bytes == long.MaxValue ? "none" : Mib(bytes);
+        Line(text, $"  {name,-28}{Text(before),12}  {Text(after),12}");
     }
 
     private static void Count(StringBuilder text, string name, long? before, long? after)

@@ -4,6 +4,7 @@ using Headroom.Experiments;
 using Headroom.Knobs;
 using Headroom.Limits;
 using Headroom.Specs;
+using Headroom.Targets;
 
 namespace Headroom.Cli.Commands;
 
@@ -13,13 +14,16 @@ namespace Headroom.Cli.Commands;
 /// </summary>
 internal sealed class StudyCommandOptions
 {
-    public Option<string?> Spec { get; } = new("--file", "-f") { Description = "The study spec (headroom.yaml): target, load, limits, knob sets. Default: the bundled sample SalesApi with the article's load." };
+    public Option<string?> Spec { get; } = new("--file", "-f") { Description = "The study spec (headroom.yaml): target, load, limits, knob sets. Default: the bundled sample (--target) with the article's load." };
+    public Option<string?> Load { get; } = new("--load") { Description = $"hey's arguments for the load (default {StudySpec.DefaultLoad}, the article's). With a bundled sample give only the flags: its URL and a fresh token are added." };
     public Option<string?> Out { get; } = new("--out", "-o") { Description = "The study folder (default ./headroom-results/<name>-<timestamp>/)." };
     public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the study in this folder: recorded trials are replayed, missing ones run; its own settings are used." };
     public Option<string?> Resolution { get; } = new("--resolution") { Description = $"Stop bisecting when failing and passing limits are this close (default {EdgeSearchOptions.DefaultResolution})." };
     public Option<int?> Confirm { get; } = new("--confirm") { Description = $"Consecutive survivals a limit needs to pass; one failure is final (default {EdgeSearchOptions.DefaultConfirm})." };
     public Option<double?> Healthy { get; } = new("--healthy") { Description = $"The healthy edge keeps this fraction of the unlimited req/s, and p99 within {EdgeSearchOptions.DefaultP99Factor}x (default {EdgeSearchOptions.DefaultHealthy.ToString(CultureInfo.InvariantCulture)})." };
-    public Option<string?> Min { get; } = new("--min") { Description = "The lowest limit tried (default one resolution step)." };
+    public Option<int?> BaselineRuns { get; } = new("--baseline-runs") { Description = $"Unlimited runs whose median req/s and p99 the healthy edge is judged against (default {StudySpec.DefaultBaselineRuns})." };
+    public Option<string?> Strategy { get; } = new("--strategy") { Description = "How the edge is searched: bisect (predicted start, bracket, bisect; the default) or linear (down from the unlimited peak one resolution step at a time, confirming every limit: the naive search, for comparison)." };
+    public Option<string?> Min { get; } = new("--min") { Description = $"The lowest limit tried (default {EdgeSearchOptions.DefaultMin}, the least a process starts in)." };
     public Option<string?> Max { get; } = new("--max") { Description = $"The highest limit tried (default 4x the unlimited peak, at least {new MemoryQuantity(EdgeSearch.DefaultMinimumMax)})." };
     public Option<string[]> Limits { get; } = new("--limits") { Description = "Matrix limits (default: the edge, the runtime's post-load Sys, 2x and 4x the edge).", AllowMultipleArgumentsPerToken = true };
     public Option<string[]> Knobs { get; } = new("--knobs") { Description = $"Matrix knob sets by name (default none and the runtime's preset; presets: {string.Join(", ", KnobPresets.All.Select(k => k.Name))}).", AllowMultipleArgumentsPerToken = true };
@@ -30,7 +34,7 @@ internal sealed class StudyCommandOptions
 
     public void AddTo(Command command, bool matrix, bool floor)
     {
-        Option[] common = [Spec, Out, Resume, Resolution, Confirm, Healthy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
+        Option[] common = [Spec, SampleTargetOption.Target, Load, Out, Resume, Resolution, Confirm, Healthy, BaselineRuns, Strategy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
         foreach (var option in common)
         {
             command.Options.Add(option);
@@ -51,14 +55,27 @@ internal sealed class StudyCommandOptions
     public StudySpec ReadSpec(ParseResult parsed)
     {
         var path = parsed.GetValue(Spec);
-        var spec = path is null ? new StudySpec { Name = "sales-api", Runtime = TargetRuntime.Dotnet } : StudySpecReader.ReadFile(path);
+        var sample = SampleTargetOption.Read(parsed, path is null ? null : $"-f {path}") ?? BundledSamples.SalesApi;
+        var spec = path is null
+            ? new StudySpec { Name = BundledSamples.StudyName(sample), Runtime = BundledSamples.RuntimeOf(sample), Target = new TargetSpec { Sample = sample } }
+            : StudySpecReader.ReadFile(path);
+        if (parsed.GetValue(Load) is { } load) spec = spec with { Load = load };
         if (parsed.GetValue(Resolution) is { } resolution) spec = spec with { Resolution = MemoryQuantity.Parse(resolution, "--resolution") };
         if (parsed.GetValue(Confirm) is { } confirm) spec = spec with { Confirm = confirm };
         if (parsed.GetValue(Healthy) is { } healthy) spec = spec with { Healthy = healthy };
+        if (parsed.GetValue(Strategy) is { } strategy) spec = spec with { Strategy = ParseStrategy(strategy) };
         if (parsed.GetValue(Min) is { } min) spec = spec with { Min = MemoryQuantity.Parse(min, "--min") };
+        // Below 4Mi no trial can start, and a floor search with GOMEMLIMIT gets there.
+        if (spec.Min is null && (spec.Max is null || spec.Max.Value > EdgeSearchOptions.DefaultMin)) spec = spec with { Min = EdgeSearchOptions.DefaultMin };
         if (parsed.GetValue(Max) is { } max) spec = spec with { Max = MemoryQuantity.Parse(max, "--max") };
         if (parsed.GetValue(Runtime) is { } runtime) spec = spec with { Runtime = TargetRuntimes.Parse(runtime) };
         if (parsed.GetValue(Margin) is { } margin) spec = spec with { Margin = margin };
+        spec = spec with { BaselineRuns = parsed.GetValue(BaselineRuns) ?? spec.BaselineRuns ?? StudySpec.DefaultBaselineRuns };
+        if (spec.BaselineRuns < 1)
+        {
+            throw new UserInputException($"--baseline-runs {spec.BaselineRuns} is not valid: at least one unlimited run is needed");
+        }
+        if (ContainerRunnerOptions.ReadCpus(parsed) is { } cpus) spec = spec with { Cpus = cpus };
         if (parsed.GetValue(Repeats) is { } repeats) spec = spec with { Repeats = repeats };
         if (parsed.GetValue(Limits) is { Length: > 0 } limits) spec = spec with { Limits = limits.Select(l => MemoryQuantity.Parse(l, "--limits")).ToList() };
         if (parsed.GetValue(Knobs) is { Length: > 0 } knobs) spec = spec with { KnobSets = knobs.Select(k => Resolve(spec, k)).ToList() };
@@ -68,6 +85,13 @@ internal sealed class StudyCommandOptions
         new RecommendOptions { Margin = spec.Margin }.Validate();
         return spec;
     }
+
+    private static EdgeStrategy ParseStrategy(string value) => value.ToLowerInvariant() switch
+    {
+        "bisect" => EdgeStrategy.Bisect,
+        "linear" => EdgeStrategy.Linear,
+        _ => throw new UserInputException($"--strategy must be bisect or linear (got '{value}')"),
+    };
 
     private static KnobSet Resolve(StudySpec spec, string name) =>
         spec.KnobSets.Concat(spec.FloorKnobs is { } f ? [f] : []).FirstOrDefault(k => k.Name == name) ?? KnobPresets.Get(name);

@@ -4,16 +4,16 @@ using Headroom.Targets;
 
 namespace Headroom.Cli.Commands;
 
-/// <summary>Turns the target flags of <c>run</c> (and the experiments) into a target definition and its load.</summary>
+/// <summary>Turns the target flags of <c>run</c> into a target definition and its load: a bundled sample (<c>--target</c>) when no command is given.</summary>
 internal static class TrialTargets
 {
     public static (ITargetDefinition Target, ITrialLoad? Load) FromCommandLine(
-        IReadOnlyList<string> command, string? ready, string? stats, IReadOnlyList<string> files, string? load, IProgress<string> progress)
+        string? sample, IReadOnlyList<string> command, string? ready, string? stats, IReadOnlyList<string> files, string? load, IProgress<string> progress)
     {
         if (command.Count == 0)
         {
-            var sample = new SalesApiTarget(SalesApiBuild.FromDirectory(Environment.CurrentDirectory), progress);
-            return (sample, TrialLoads.ForSample(load));
+            var build = BundledSamples.Find(sample ?? BundledSamples.SalesApi, Environment.CurrentDirectory);
+            return (new SalesApiTarget(build, progress), TrialLoads.ForSample(load));
         }
         var launch = new TargetLaunch(command)
         {

@@ -1,31 +1,37 @@
 namespace Headroom.Cgroups;
 
-/// <summary>Where a process's memory cgroup is: its version and its directory under the cgroup file system.</summary>
+/// <summary>Where a process's cgroup for one controller is: its version and its directory under the cgroup file system.</summary>
 public sealed record CgroupLocation(CgroupVersion Version, string Directory);
 
-/// <summary>Finds the memory cgroup of a process from <c>/proc/&lt;pid&gt;/cgroup</c> and <c>/proc/&lt;pid&gt;/mountinfo</c>.</summary>
+/// <summary>Finds a process's cgroup for a controller (memory by default, cpu) from <c>/proc/&lt;pid&gt;/cgroup</c> and <c>/proc/&lt;pid&gt;/mountinfo</c>.</summary>
 public static class CgroupLocator
 {
     /// <summary>This process's memory cgroup, or null with the reason when there is none.</summary>
-    public static CgroupLocation? LocateSelf(out string reason) =>
-        Locate(File.ReadAllText("/proc/self/cgroup"), File.ReadAllText("/proc/self/mountinfo"), out reason);
+    public static CgroupLocation? LocateSelf(out string reason) => LocateSelf("memory", out reason);
+
+    /// <summary>This process's cgroup for <paramref name="controller"/>, or null with the reason when there is none.</summary>
+    public static CgroupLocation? LocateSelf(string controller, out string reason) =>
+        Locate(File.ReadAllText("/proc/self/cgroup"), File.ReadAllText("/proc/self/mountinfo"), controller, out reason);
+
+    public static CgroupLocation? Locate(string procCgroup, string mountinfo, out string reason) =>
+        Locate(procCgroup, mountinfo, "memory", out reason);
 
     /// <summary>
-    /// v1 when a hierarchy lists the <c>memory</c> controller (a hybrid host's v2 mount then has no memory
-    /// controller); v2 from the <c>0::</c> line otherwise.
+    /// v1 when a hierarchy lists the controller (a hybrid host's v2 mount then does not have it); v2 from the
+    /// <c>0::</c> line otherwise.
     /// </summary>
-    public static CgroupLocation? Locate(string procCgroup, string mountinfo, out string reason)
+    public static CgroupLocation? Locate(string procCgroup, string mountinfo, string controller, out string reason)
     {
         var mounts = ParseMounts(mountinfo);
         foreach (var line in procCgroup.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split(':', 3);
-            if (parts.Length == 3 && parts[1].Split(',').Contains("memory"))
+            if (parts.Length == 3 && parts[1].Split(',').Contains(controller))
             {
-                var mount = mounts.FirstOrDefault(m => m.FsType == "cgroup" && m.SuperOptions.Split(',').Contains("memory"));
+                var mount = mounts.FirstOrDefault(m => m.FsType == "cgroup" && m.SuperOptions.Split(',').Contains(controller));
                 if (mount is null)
                 {
-                    reason = "the cgroup v1 memory controller is not mounted";
+                    reason = $"the cgroup v1 {controller} controller is not mounted";
                     return null;
                 }
                 reason = "";
@@ -46,7 +52,7 @@ public static class CgroupLocator
                 return new CgroupLocation(CgroupVersion.V2, Join(mount, line[3..]));
             }
         }
-        reason = "this process is in no memory cgroup (no 'memory' line and no '0::' line in /proc/self/cgroup)";
+        reason = $"this process is in no {controller} cgroup (no '{controller}' line and no '0::' line in /proc/self/cgroup)";
         return null;
     }
 

@@ -1,24 +1,17 @@
-using Headroom.Native;
-
 namespace Headroom.Cgroups;
 
 /// <summary>
 /// A memory cgroup directory: set its limit, read what the kernel charged and decided, end its processes, remove it.
 /// <see cref="CgroupV1MemoryCgroup"/> and <see cref="CgroupV2MemoryCgroup"/> differ only in file names and formats.
 /// </summary>
-public abstract class MemoryCgroup
+public abstract class MemoryCgroup : CgroupDirectory
 {
-    protected MemoryCgroup(string directory) => Directory = directory;
-
-    /// <summary>The cgroup's directory under the cgroup file system.</summary>
-    public string Directory { get; }
-
-    public string Name => Path.GetFileName(Directory);
+    protected MemoryCgroup(string directory)
+        : base(directory)
+    {
+    }
 
     public abstract CgroupVersion Version { get; }
-
-    /// <summary>The file a process writes its pid to in order to join (the exec helper writes <c>$$</c> here).</summary>
-    public string ProcsFile => Path.Combine(Directory, "cgroup.procs");
 
     /// <summary>Sets the memory limit and forbids swap, so the limit means what it means under a kubelet.</summary>
     public abstract void SetLimit(long bytes);
@@ -27,65 +20,4 @@ public abstract class MemoryCgroup
     public abstract long ReadLimit();
 
     public abstract CgroupMemoryReading Read();
-
-    public IReadOnlyList<int> ReadPids() => CgroupFiles.ReadPids(Directory);
-
-    /// <summary>SIGKILLs every process in the cgroup until it is empty or the timeout passes; true when empty.</summary>
-    public async Task<bool> KillAllAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            IReadOnlyList<int> pids;
-            try
-            {
-                pids = ReadPids();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return !System.IO.Directory.Exists(Directory);
-            }
-            if (pids.Count == 0)
-            {
-                return true;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-            foreach (var pid in pids)
-            {
-                _ = LibC.Kill(pid, LibC.SigKill);
-            }
-            await Task.Delay(20, cancellationToken);
-        }
-    }
-
-    /// <summary>Ends every process in it and removes the directory; tolerates it being gone already.</summary>
-    public async Task<bool> DestroyAsync(CancellationToken cancellationToken)
-    {
-        if (!System.IO.Directory.Exists(Directory))
-        {
-            return true;
-        }
-        await KillAllAsync(TimeSpan.FromSeconds(10), cancellationToken);
-        // rmdir fails with EBUSY while the kernel is still tearing the last task down.
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            try
-            {
-                System.IO.Directory.Delete(Directory);
-                return true;
-            }
-            catch (DirectoryNotFoundException)
-            {
-                return true;
-            }
-            catch (IOException)
-            {
-                await Task.Delay(20, cancellationToken);
-            }
-        }
-        return false;
-    }
 }

@@ -33,11 +33,17 @@ public sealed partial class TrialCgroups
             reason = $"{parent.Directory} does not exist";
             return null;
         }
-        if (parent.Version == CgroupVersion.V2 && !EnableMemoryForChildren(parent.Directory, out reason))
+        if (parent.Version == CgroupVersion.V2 && !EnableForChildren(parent.Directory, "memory", out reason))
         {
             return null;
         }
-        var probe = Path.Combine(parent.Directory, $"{Prefix}{Environment.ProcessId}-probe");
+        return CanCreateChild(parent.Directory, out reason) ? new TrialCgroups(parent) : null;
+    }
+
+    /// <summary>True when a child cgroup can be made (and removed) under <paramref name="directory"/>.</summary>
+    internal static bool CanCreateChild(string directory, out string reason)
+    {
+        var probe = Path.Combine(directory, $"{Prefix}{Environment.ProcessId}-probe");
         try
         {
             Directory.CreateDirectory(probe);
@@ -45,31 +51,32 @@ public sealed partial class TrialCgroups
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            reason = $"cannot create a cgroup under {parent.Directory} ({e.Message.TrimEnd('.')})";
-            return null;
+            reason = $"cannot create a cgroup under {directory} ({e.Message.TrimEnd('.')})";
+            return false;
         }
         reason = "";
-        return new TrialCgroups(parent);
+        return true;
     }
 
-    private static bool EnableMemoryForChildren(string directory, out string reason)
+    /// <summary>cgroup v2: makes <paramref name="controller"/> available to the children of <paramref name="directory"/>.</summary>
+    internal static bool EnableForChildren(string directory, string controller, out string reason)
     {
         var controllers = CgroupFiles.ReadText(directory, "cgroup.subtree_control") ?? "";
-        if (controllers.Split(' ', StringSplitOptions.TrimEntries).Contains("memory"))
+        if (controllers.Split(' ', StringSplitOptions.TrimEntries).Contains(controller))
         {
             reason = "";
             return true;
         }
         try
         {
-            CgroupFiles.Write(directory, "cgroup.subtree_control", "+memory");
+            CgroupFiles.Write(directory, "cgroup.subtree_control", "+" + controller);
             reason = "";
             return true;
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             // cgroup v2 forbids controllers in the children of a cgroup that has processes of its own.
-            reason = $"cannot enable the memory controller for children of {directory} ({e.Message.TrimEnd('.')}); " +
+            reason = $"cannot enable the {controller} controller for children of {directory} ({e.Message.TrimEnd('.')}); " +
                      "run headroom in a leaf cgroup of its own, e.g. under systemd-run --user --scope";
             return false;
         }
@@ -92,17 +99,21 @@ public sealed partial class TrialCgroups
     /// Removes the trial cgroups left by runs whose process is gone (killed with SIGKILL, machine crash): their
     /// processes are killed first, so no target of an earlier run survives it. Returns the names removed.
     /// </summary>
-    public async Task<IReadOnlyList<string>> SweepStaleAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> SweepStaleAsync(CancellationToken cancellationToken) =>
+        SweepStaleAsync(Parent.Directory, d => Open(Parent.Version, d), cancellationToken);
+
+    /// <summary>Removes the <c>headroom-&lt;pid&gt;-&lt;n&gt;</c> children of <paramref name="parent"/> whose owner is gone.</summary>
+    internal static async Task<IReadOnlyList<string>> SweepStaleAsync(string parent, Func<string, CgroupDirectory> open, CancellationToken cancellationToken)
     {
         var removed = new List<string>();
-        foreach (var directory in Directory.EnumerateDirectories(Parent.Directory, Prefix + "*"))
+        foreach (var directory in Directory.EnumerateDirectories(parent, Prefix + "*"))
         {
             var match = TrialName().Match(Path.GetFileName(directory));
             if (!match.Success || IsAlive(int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture)))
             {
                 continue;
             }
-            if (await Open(Parent.Version, directory).DestroyAsync(cancellationToken))
+            if (await open(directory).DestroyAsync(cancellationToken))
             {
                 removed.Add(Path.GetFileName(directory));
             }

@@ -40,6 +40,11 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
             : prediction.Edge is { } p ? RoundDiv(p.Bytes, resolution)
             : floor * 64;
         startK = Math.Clamp(startK, floor, ceiling);
+        if (options.Strategy == EdgeStrategy.Linear)
+        {
+            var peakK = CeilDiv(baseline.Memory.PeakChargedBytes ?? ceiling * resolution, resolution);
+            return await LinearScanAsync(run, prediction, Math.Clamp(peakK, floor, ceiling), floor, Q);
+        }
 
         long survival = 0;
         long? largestFailing = null;
@@ -93,6 +98,55 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
         MemoryQuantity? Q(long? k) => k is { } v ? new MemoryQuantity(v * resolution) : null;
     }
 
+    /// <summary>
+    /// The naive search: from the unlimited peak down one step at a time, <see cref="EdgeSearchOptions.Confirm"/>
+    /// survivals a limit, until a limit fails; the survival edge is the last limit that passed. The healthy edge is the
+    /// least scanned limit from which every limit up to the peak was healthy.
+    /// </summary>
+    private async Task<EdgeSearchResult> LinearScanAsync(Run run, EdgePrediction prediction, long start, long floor, Func<long?, MemoryQuantity?> q)
+    {
+        long? lastPassed = null;
+        var k = start;
+        while (true)
+        {
+            var verdict = run.SurvivalVerdict(k);
+            if (verdict == LimitVerdict.Fail)
+            {
+                break;
+            }
+            if (verdict == LimitVerdict.Pass)
+            {
+                lastPassed = k;
+                if (k <= floor)
+                {
+                    return run.Result(prediction, null, null, null, null,
+                        $"no edge in range: it survived {options.Confirm} of {options.Confirm} trials at every limit down to the minimum {q(floor)} (lower --min)",
+                        null);
+                }
+                k--;
+                continue;
+            }
+            await run.RunTrialAsync(k, "scan");
+        }
+        if (lastPassed is not { } survival)
+        {
+            return run.Result(prediction, null, q(k), null, null,
+                $"no edge in range: the linear scan failed at its first limit {q(k)}, the unlimited peak rounded up", null);
+        }
+        if (!options.SearchHealthyEdge)
+        {
+            return run.Result(prediction, q(survival), q(k), null, null, null, null);
+        }
+        var unhealthy = run.Tested.Where(t => t >= survival && run.HealthyVerdict(t) != LimitVerdict.Pass).ToList();
+        long? largestUnhealthy = unhealthy.Count == 0 ? null : unhealthy.Max();
+        if (largestUnhealthy == start)
+        {
+            return run.Result(prediction, q(survival), q(k), null, null, null,
+                $"no healthy edge in range: at the unlimited peak {q(start)} it did not keep {options.Healthy:P0} of the baseline's req/s with p99 within {options.P99Factor}x");
+        }
+        return run.Result(prediction, q(survival), q(k), q(largestUnhealthy is { } u ? u + 1 : survival), q(largestUnhealthy), null, null);
+    }
+
     private static long DefaultMax(TrialMemorySummary memory) =>
         Math.Max(DefaultMinimumMax, 4 * (memory.PeakChargedBytes ?? 0));
 
@@ -139,7 +193,7 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
 
         // One unhealthy trial rules a limit out while it is being bracketed; a limit being confirmed is judged on the
         // medians of all its trials, so one slow trial on a noisy machine does not move the healthy edge.
-        private LimitVerdict HealthyVerdict(long k)
+        public LimitVerdict HealthyVerdict(long k)
         {
             var survival = SurvivalVerdict(k);
             if (survival is LimitVerdict.Untested or LimitVerdict.Fail)
@@ -153,20 +207,21 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
             }
             if (trials.Count == 1)
             {
-                return _health.IsHealthy(trials[0]) ? LimitVerdict.PassOnce : LimitVerdict.Fail;
+                return _health.IsHealthyUnderLimit(trials[0]) ? LimitVerdict.PassOnce : LimitVerdict.Fail;
             }
             return LimitVerdict.PassOnce;
         }
 
+        // Trials that never reached their limit were not slowed by it (see HealthCriteria).
         private bool IsHealthy(List<TrialResult> trials) =>
             trials.All(t => t.Load is not null)
-            && _health.IsHealthy(
+            && (!trials.Any(HealthCriteria.ReachedLimit) || _health.IsHealthy(
                 Medians.Median(trials.Select(t => t.Load!.RequestsPerSecond)),
-                Medians.MedianOrNull(trials.Select(t => t.Load!.P99Latency))!.Value);
+                Medians.MedianOrNull(trials.Select(t => t.Load!.P99Latency))!.Value));
 
         private bool OutOfTrials() => _trials.Count >= options.MaxTrials;
 
-        private async Task RunTrialAsync(long k, string step)
+        public async Task RunTrialAsync(long k, string step)
         {
             var limit = new MemoryQuantity(k * options.Resolution.Bytes);
             var request = new TrialRequest(limit, knobs)
@@ -179,7 +234,7 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
                 _byLimit[k] = list = [];
             }
             list.Add(result);
-            _trials.Add(new EdgeTrial(_trials.Count + 1, _search, step, result, _health.IsHealthy(result)));
+            _trials.Add(new EdgeTrial(_trials.Count + 1, _search, step, result, _health.IsHealthyUnderLimit(result)));
         }
 
         public EdgeSearchResult Result(
@@ -199,7 +254,8 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
             var survived = trials.Where(t => t.Survived && t.Load is not null).ToList();
             var rps = Medians.MedianOrNull(survived.Select(t => t.Load!.RequestsPerSecond));
             var p99 = Medians.MedianOrNull(survived.Select(t => t.Load!.P99Latency));
-            var healthy = survived.Count == trials.Count && rps is { } r && p99 is { } p && _health.IsHealthy(r, p);
+            var healthy = survived.Count == trials.Count && rps is { } r && p99 is { } p
+                && (!trials.Any(HealthCriteria.ReachedLimit) || _health.IsHealthy(r, p));
             return new ThroughputPoint(limit, trials.Count, trials.Count - survived.Count, rps, p99, healthy);
         }
     }

@@ -14,6 +14,12 @@ public sealed record EdgeSearchOptions
     public const double DefaultP99Factor = 2.0;
     public const int DefaultMaxTrials = 40;
 
+    /// <summary>
+    /// The lowest limit the commands try when none is given (4Mi): no process starts in less (the local runner refuses
+    /// it), and a knob like GOMEMLIMIT keeps a Go service alive far below its edge, so a floor search reaches it.
+    /// </summary>
+    public static readonly MemoryQuantity DefaultMin = MemoryQuantity.FromMebibytes(4);
+
     /// <summary>The search stops when the failing and passing limits are this close; every limit tried is a multiple of it.</summary>
     public MemoryQuantity Resolution { get; init; } = DefaultResolution;
 
@@ -26,7 +32,7 @@ public sealed record EdgeSearchOptions
     /// <summary>The healthy edge keeps p99 latency within this factor of the unlimited baseline's.</summary>
     public double P99Factor { get; init; } = DefaultP99Factor;
 
-    /// <summary>The lowest limit tried (null: one resolution step).</summary>
+    /// <summary>The lowest limit tried (null: one resolution step; the commands use <see cref="DefaultMin"/>).</summary>
     public MemoryQuantity? Min { get; init; }
 
     /// <summary>The highest limit tried (null: 4x the unlimited run's peak charged memory, at least 64Mi).</summary>
@@ -34,6 +40,9 @@ public sealed record EdgeSearchOptions
 
     /// <summary>False to stop at the survival edge (the floor search only needs that one).</summary>
     public bool SearchHealthyEdge { get; init; } = true;
+
+    /// <summary>Bisect (the default) or a linear scan down from the unlimited peak, for comparison.</summary>
+    public EdgeStrategy Strategy { get; init; } = EdgeStrategy.Bisect;
 
     /// <summary>A guard against a target whose outcomes contradict themselves forever.</summary>
     public int MaxTrials { get; init; } = DefaultMaxTrials;

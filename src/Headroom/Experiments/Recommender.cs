@@ -25,7 +25,8 @@ public static partial class Recommender
         }
         var limit = new MemoryQuantity(CeilToMebibyte(healthy.Bytes * (1 + options.Margin)));
         var overhead = RuntimeLimits.NonHeapOverhead(study.Baseline.Memory);
-        var runtimeLimit = RuntimeLimits.For(study.Plan.Spec.Runtime, limit, overhead);
+        var runtimeLimit = RuntimeLimits.For(study.Plan.Spec.Runtime, limit, overhead,
+            study.Baseline.Memory.RuntimeHeapSysBytes ?? study.Baseline.Memory.RuntimeHeapAllocBytes);
         var knob = KnobAt(study.Matrix, limit);
         var knobSet = study.Matrix?.KnobSets.FirstOrDefault(k => k.Name == knob?.KnobSet);
         var extraEnv = knob is { PaidOff: true } && knobSet is not null

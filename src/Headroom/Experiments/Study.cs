@@ -41,8 +41,18 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
 
         var spec = plan.Spec;
         var notes = new List<string>();
-        var baseline = await Phase(StudyPhases.Baseline)
-            .RunAsync(new TrialRequest(null, KnobSet.None) { Purpose = "baseline (unlimited)" }, null, cancellationToken);
+        var baselineExecutor = Phase(StudyPhases.Baseline);
+        var baselineRuns = new List<TrialResult>();
+        for (var i = 0; i < Math.Max(1, spec.BaselineRuns ?? 1); i++)
+        {
+            var run = await baselineExecutor.RunAsync(new TrialRequest(null, KnobSet.None) { Purpose = "baseline (unlimited)" }, null, cancellationToken);
+            baselineRuns.Add(run);
+            if (!run.Survived)
+            {
+                break;
+            }
+        }
+        var baseline = BaselineRuns.Combine(baselineRuns);
 
         EdgeSearchResult? edge = null;
         if (plan.Runs(StudyPhases.Edge))

@@ -19,7 +19,8 @@ public static class StudyJson
         // Evidence quotes logs ("oom_kill 0 -> 1"); the files are read by people and scripts, never embedded in HTML.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new MemoryQuantityConverter(), new JsonStringEnumConverter<TargetRuntime>(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { new MemoryQuantityConverter(), new JsonStringEnumConverter<TargetRuntime>(JsonNamingPolicy.KebabCaseLower),
+            new JsonStringEnumConverter<EdgeStrategy>(JsonNamingPolicy.KebabCaseLower) },
     };
 
     private sealed class MemoryQuantityConverter : JsonConverter<MemoryQuantity>

@@ -15,6 +15,11 @@ public sealed record RuntimeFigures(string Source)
     public long? GcCount { get; init; }
     /// <summary>The process's resident set as the runtime sees it (Prometheus <c>process_resident_memory_bytes</c>, .NET <c>working-set</c>).</summary>
     public long? ResidentBytes { get; init; }
+    /// <summary>
+    /// The runtime's own memory limit where it publishes one (expvar <c>memlimit</c>: Go's
+    /// <c>debug.SetMemoryLimit(-1)</c>, which GOMEMLIMIT sets); long.MaxValue means none.
+    /// </summary>
+    public long? MemoryLimitBytes { get; init; }
     /// <summary>Goroutines (Go) or thread-pool threads (.NET).</summary>
     public long? Threads { get; init; }
 }

@@ -17,6 +17,7 @@ internal static class RuntimeStatsParsing
         HeapSysBytes = snapshot.HeapSys,
         GcCount = snapshot.NumGC,
         Threads = snapshot.Goroutines,
+        MemoryLimitBytes = snapshot.Other.TryGetValue("memlimit", out var limit) ? (limit >= long.MaxValue ? long.MaxValue : (long)limit) : null,
         ResidentBytes = s_residentNames.Select(n => snapshot.Other.TryGetValue(n, out var v) ? (long?)v : null).FirstOrDefault(v => v is not null),
     };
 }

@@ -8,9 +8,12 @@ namespace Headroom.Specs;
 /// read from a field of the JSON answer and sent as a bearer token.</summary>
 public sealed record TokenStep(string Url, string? User, string? Password, string Field);
 
-/// <summary>The service under test and how to start and reach it: a command (with args) or a container image.</summary>
+/// <summary>The service under test and how to start and reach it: a command (with args), a container image, or a
+/// bundled sample (none of them: the C# sample).</summary>
 public sealed record TargetSpec
 {
+    /// <summary>A bundled sample by name (<c>sales-api</c>, <c>go</c>) when there is no command or image; null = sales-api.</summary>
+    public string? Sample { get; init; }
     public string? Command { get; init; }
     public IReadOnlyList<string> Args { get; init; } = [];
     public string? Image { get; init; }
@@ -48,6 +51,18 @@ public sealed record StudySpec
     public MemoryQuantity? Min { get; init; }
     public MemoryQuantity? Max { get; init; }
     public TargetRuntime? Runtime { get; init; }
+    /// <summary>The edge search's strategy; null: bisect (kept null so older study folders keep their spec hash).</summary>
+    public EdgeStrategy? Strategy { get; init; }
+    /// <summary>
+    /// Unlimited runs whose median req/s and p99 the healthy edge is judged against (one short run varies by up to
+    /// 30 % on a shared machine). Null: one run, as study folders recorded before this setting have.
+    /// </summary>
+    public int? BaselineRuns { get; init; }
+
+    /// <summary>What a new study uses when neither the spec file nor the command line sets <see cref="BaselineRuns"/>.</summary>
+    public const int DefaultBaselineRuns = 3;
+    /// <summary>The local runner's CPU quota in CPUs (0.25 = Kubernetes' 250m); null = no CPU limit.</summary>
+    public double? Cpus { get; init; }
 
     public EdgeSearchOptions EdgeOptions() => new()
     {
@@ -56,6 +71,7 @@ public sealed record StudySpec
         Healthy = Healthy,
         Min = Min,
         Max = Max,
+        Strategy = Strategy ?? EdgeStrategy.Bisect,
     };
 
     public MatrixOptions MatrixOptions() => new() { Repeats = Repeats };

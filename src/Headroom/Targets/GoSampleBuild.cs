@@ -1,4 +1,5 @@
 using Headroom.Processes;
+using Headroom.Specs;
 
 namespace Headroom.Targets;
 
@@ -6,7 +7,7 @@ namespace Headroom.Targets;
 /// Builds the Go sample (<c>samples/go-sales-api</c>) into <c>artifacts/go-sales-api/go-sales-api</c> with the
 /// standard library only, when the binary is missing or older than its sources.
 /// </summary>
-public sealed class GoSampleBuild
+public sealed class GoSampleBuild : ISampleBuild
 {
     private const string SampleFolder = "samples/go-sales-api";
     private static readonly SemaphoreSlim InProcessLock = new(1, 1);
@@ -25,6 +26,20 @@ public sealed class GoSampleBuild
     public string SourceDirectory => Path.Combine(RepositoryRoot, SampleFolder);
 
     public string BinaryPath => Path.Combine(RepositoryRoot, "artifacts", "go-sales-api", "go-sales-api");
+
+    public string Name => BundledSamples.Go;
+
+    public TargetRuntime Runtime => TargetRuntime.Go;
+
+    /// <summary>The binary itself, built first when needed.</summary>
+    public async Task<IReadOnlyList<string>> EnsureCommandAsync(IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        if (!IsUpToDate())
+        {
+            progress?.Report($"building the Go sample: go build -o artifacts/go-sales-api/go-sales-api ({SampleFolder})");
+        }
+        return [await EnsureBuiltAsync(cancellationToken)];
+    }
 
     /// <summary>How long <c>go build</c> may take; a cold build on two cores takes about 20 s.</summary>
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(5);

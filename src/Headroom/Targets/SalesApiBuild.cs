@@ -1,4 +1,5 @@
 using Headroom.Processes;
+using Headroom.Specs;
 
 namespace Headroom.Targets;
 
@@ -6,7 +7,7 @@ namespace Headroom.Targets;
 /// Publishes the bundled sample (<c>samples/SalesApi</c>) to <c>artifacts/sales-api</c> with
 /// <c>dotnet publish -c Release</c>, only when the output is missing or older than its sources.
 /// </summary>
-public sealed class SalesApiBuild(string repositoryRoot)
+public sealed class SalesApiBuild(string repositoryRoot) : ISampleBuild
 {
     private const string SampleFolder = "samples/SalesApi";
     private static readonly SemaphoreSlim s_inProcess = new(1, 1);
@@ -15,6 +16,14 @@ public sealed class SalesApiBuild(string repositoryRoot)
     public string SourceDirectory => Path.Combine(RepositoryRoot, SampleFolder);
     public string OutputDirectory => Path.Combine(RepositoryRoot, "artifacts", "sales-api");
     public string DllPath => Path.Combine(OutputDirectory, "SalesApi.dll");
+
+    public string Name => BundledSamples.SalesApi;
+
+    public TargetRuntime Runtime => TargetRuntime.Dotnet;
+
+    /// <summary><c>dotnet artifacts/sales-api/SalesApi.dll</c>, published first when needed.</summary>
+    public async Task<IReadOnlyList<string>> EnsureCommandAsync(IProgress<string>? progress, CancellationToken cancellationToken) =>
+        ["dotnet", await EnsureBuiltAsync(progress, cancellationToken)];
 
     /// <summary>How long <c>dotnet publish</c> may take (a cold restore and build on two cores: about a minute).</summary>
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(5);

@@ -4,27 +4,35 @@ using Headroom.Runners.Local;
 namespace Headroom.Targets;
 
 /// <summary>
-/// The bundled sample service as a trial target: published when needed, started as <c>dotnet SalesApi.dll</c> on
-/// free ports with a fresh data folder for every trial, ready at <c>/v1/readiness</c>, its runtime figures at
-/// <c>/debug/vars</c> on the debug port.
+/// A bundled sales-api sample (C# or Go) as a trial target: built when needed, started on free ports
+/// (<c>SALES_API_PORT</c>, <c>SALES_DEBUG_PORT</c>) with a fresh data folder (<c>SALES_DATA_DIR</c>) for every trial,
+/// ready at <c>/v1/readiness</c>, its runtime figures at <c>/debug/vars</c> on the debug port.
 /// </summary>
-public sealed class SalesApiTarget(SalesApiBuild build, IProgress<string>? progress = null) : ITargetDefinition
+public sealed class SalesApiTarget(ISampleBuild build, IProgress<string>? progress = null) : ITargetDefinition
 {
-    public string Describe() => $"bundled sample sales-api (dotnet {Path.GetRelativePath(Environment.CurrentDirectory, build.DllPath)})";
+    private IReadOnlyList<string>? _command;
+
+    public string Describe() => _command is null
+        ? $"bundled sample {build.Name}"
+        : $"bundled sample {build.Name} ({string.Join(' ', _command.Select(Relative))})";
+
+    private static string Relative(string part) =>
+        Path.IsPathFullyQualified(part) ? Path.GetRelativePath(Environment.CurrentDirectory, part) : part;
 
     public async Task<TargetLaunch> PrepareAsync(CancellationToken cancellationToken)
     {
-        var dll = await build.EnsureBuiltAsync(progress, cancellationToken);
+        var command = await build.EnsureCommandAsync(progress, cancellationToken);
+        _command = command;
         var apiPort = PortCheck.FreePort();
         var debugPort = PortCheck.FreePort();
         while (debugPort == apiPort)
         {
             debugPort = PortCheck.FreePort();
         }
-        var data = Directory.CreateTempSubdirectory("headroom-sales-api-").FullName;
-        return new TargetLaunch(["dotnet", dll])
+        var data = Directory.CreateTempSubdirectory($"headroom-{build.Name}-").FullName;
+        return new TargetLaunch(command)
         {
-            WorkingDirectory = Path.GetDirectoryName(dll),
+            WorkingDirectory = Path.GetDirectoryName(command[^1]),
             Environment = new Dictionary<string, string>
             {
                 ["SALES_API_PORT"] = apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

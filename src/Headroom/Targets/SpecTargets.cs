@@ -8,7 +8,7 @@ using Headroom.Specs;
 
 namespace Headroom.Targets;
 
-/// <summary>Turns a study spec's target and load into what the local runner runs: the bundled sample when it names none.</summary>
+/// <summary>Turns a study spec's target and load into what the local runner runs: a bundled sample when it names no command.</summary>
 public static class SpecTargets
 {
     public static (ITargetDefinition Target, ITrialLoad Load) ForLocalRunner(StudySpec spec, string workingDirectory, IProgress<string>? progress)
@@ -20,7 +20,8 @@ public static class SpecTargets
         }
         if (target.Command is null)
         {
-            return (new SalesApiTarget(SalesApiBuild.FromDirectory(workingDirectory), progress), new SalesApiLoad(spec.Load));
+            var sample = BundledSamples.Find(target.Sample ?? BundledSamples.SalesApi, workingDirectory);
+            return (new SalesApiTarget(sample, progress), new SalesApiLoad(spec.Load));
         }
         var launch = new TargetLaunch([target.Command, .. target.Args])
         {

@@ -17,6 +17,8 @@ public sealed record TrialDetails
 {
     /// <summary>Where the limit was enforced: <c>cgroup v1 /sys/fs/cgroup/memory/…/headroom-123-1</c>.</summary>
     public string Runner { get; init; } = "";
+    /// <summary>The CPU limit the trial ran under, in CPUs (0.25 = 250m); null: none.</summary>
+    public double? Cpus { get; init; }
     public string Target { get; init; } = "";
     /// <summary>True when the target's files were evicted from the page cache before the start (the default).</summary>
     public bool ColdStart { get; init; }

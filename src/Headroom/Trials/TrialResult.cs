@@ -35,7 +35,11 @@ public sealed record TrialMemorySummary(
     long? RuntimeSysBytes,
     long? RuntimeHeapAllocBytes,
     long? RuntimeHeapSysBytes,
-    long? GcCount);
+    long? GcCount)
+{
+    /// <summary>The runtime's own memory limit as it reported it (Go's expvar <c>memlimit</c>, set by GOMEMLIMIT); long.MaxValue: none.</summary>
+    public long? RuntimeMemoryLimitBytes { get; init; }
+}
 
 /// <summary>One finished trial: what was asked, how it ended and why, and what was measured.</summary>
 public sealed record TrialResult(

@@ -128,6 +128,14 @@ public sealed class ExperimentCommandsTests : IDisposable
         Assert.Equal((2, "headroom: --confirm must be at least 1 (got 0)\n"), (code, error));
     }
 
+    [Fact]
+    public async Task Edge_UnknownStrategy_IsAOneLineUserError()
+    {
+        var (code, _, error) = await RunAsync("edge", "--strategy", "binary");
+
+        Assert.Equal((2, "headroom: --strategy must be bisect or linear (got 'binary')\n"), (code, error));
+    }
+
     private sealed class ScriptedFactory : ITrialExecutorFactory
     {
         public ScriptedTrialExecutor Executor { get; } = GoTwinScript.Executor();

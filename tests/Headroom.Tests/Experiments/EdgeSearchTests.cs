@@ -190,6 +190,100 @@ public class EdgeSearchTests
     }
 
     [Fact]
+    public async Task SlowTrialsThatNeverReachedTheirLimit_DoNotPushTheHealthyEdgeAboveTheUnlimitedPeak()
+    {
+        // Edge 12 MiB; crawls while the limit binds (up to 16 MiB); from there the service peaks at 15.5 MiB, so a
+        // limit of 17 MiB or more is never reached, yet every run there is 20 % slower than the one baseline run
+        // (the noise of a 0.4 s load on a busy machine). Such slowness is not the limit's doing.
+        var unpressed = new TrialMemorySummary(MemoryQuantity.FromMebibytes(15.5).Bytes, null, null, null, null, null, null, null);
+        var executor = new ScriptedTrialExecutor((request, _) =>
+            ScriptedTrialExecutor.Unlimited(request) ? ScriptedTrial.Baseline
+            : ScriptedTrialExecutor.Mi(request) < 12 ? ScriptedTrial.Failed(TrialOutcome.OomKilled)
+            : ScriptedTrialExecutor.Mi(request) <= 16 ? ScriptedTrial.Crawling
+            : new ScriptedTrial(TrialOutcome.Survived, 8_000, 4.5, unpressed));
+
+        var result = await SearchAsync(executor);
+
+        Assert.Equal(Mi(12), result.SurvivalEdge);
+        Assert.Null(result.NoHealthyEdgeMessage);
+        Assert.Equal(Mi(17), result.HealthyEdge);
+        Assert.Equal(Mi(16), result.LargestUnhealthy);
+        Assert.All(result.TrialsAt(Mi(17)), t => Assert.Equal(8_000, t.Load!.RequestsPerSecond));
+        Assert.InRange(result.Trials.Count(t => t.Search == "healthy"), 1, 12);
+    }
+
+    private static readonly EdgeSearchOptions Linear = new() { Strategy = EdgeStrategy.Linear };
+
+    [Fact]
+    public async Task LinearScan_StepsDownFromTheUnlimitedPeak_ConfirmingEveryLimit_UntilOneFails()
+    {
+        // The baseline peaks at 14.1 MiB: the scan runs 15, 14, 13, 12 MiB three times each, then 11 once.
+        var result = await SearchAsync(ScriptedTrialExecutor.Deterministic(edgeMi: 12), Linear);
+
+        Assert.Equal(Mi(12), result.SurvivalEdge);
+        Assert.Equal(Mi(11), result.LargestFailing);
+        Assert.Equal(Mi(12), result.HealthyEdge);
+        Assert.Equal(
+            [15, 15, 15, 14, 14, 14, 13, 13, 13, 12, 12, 12, 11],
+            result.Trials.Select(t => t.Limit.Mebibytes).ToArray());
+        Assert.All(result.Trials, t => Assert.Equal("scan", t.Step));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task LinearScan_RandomEdge_StopsAtTheFirstFailure(int seed)
+    {
+        // Killed below 10 MiB, with probability 0.5 at 10 and 11 MiB; the scan stops at the first kill.
+        var random = new Random(seed);
+        var executor = new ScriptedTrialExecutor((request, _) =>
+            ScriptedTrialExecutor.Unlimited(request) ? ScriptedTrial.Baseline
+            : ScriptedTrialExecutor.Mi(request) < 10 || (ScriptedTrialExecutor.Mi(request) < 12 && random.NextDouble() < 0.5)
+                ? ScriptedTrial.Failed(TrialOutcome.OomKilled)
+                : ScriptedTrial.Healthy);
+
+        var result = await SearchAsync(executor, Linear);
+
+        var edge = result.SurvivalEdge!.Value;
+        Assert.InRange(edge.Mebibytes, 10, 12);
+        Assert.Equal(new MemoryQuantity(edge.Bytes - MemoryQuantity.Mebibyte), result.LargestFailing);
+        Assert.Single(result.Trials, t => !t.Result.Survived);
+        Assert.Equal(3, result.TrialsAt(edge).Count());
+    }
+
+    [Fact]
+    public async Task LinearScan_CrawlingBelowTheHealthyEdge_FindsBothEdges()
+    {
+        var baselinePeak30 = ScriptedTrial.Baseline with
+        {
+            Memory = ScriptedTrial.GoLikeMemory with { PeakChargedBytes = MemoryQuantity.FromMebibytes(29.5).Bytes },
+        };
+        var executor = new ScriptedTrialExecutor((request, _) =>
+            ScriptedTrialExecutor.Unlimited(request) ? baselinePeak30
+            : ScriptedTrialExecutor.Mi(request) < 12 ? ScriptedTrial.Failed(TrialOutcome.OomKilled)
+            : ScriptedTrialExecutor.Mi(request) < 16 ? ScriptedTrial.Crawling
+            : ScriptedTrial.Healthy);
+
+        var result = await SearchAsync(executor, Linear);
+
+        Assert.Equal(Mi(12), result.SurvivalEdge);
+        Assert.Equal(Mi(16), result.HealthyEdge);
+        Assert.Equal(Mi(15), result.LargestUnhealthy);
+        Assert.Equal((30 - 12 + 1) * 3 + 1, result.TrialsUsed);
+    }
+
+    [Fact]
+    public async Task LinearScan_FailsAtThePeak_SaysSo()
+    {
+        var result = await SearchAsync(ScriptedTrialExecutor.Deterministic(edgeMi: 40), Linear);
+
+        Assert.Null(result.SurvivalEdge);
+        Assert.Equal("no edge in range: the linear scan failed at its first limit 15Mi, the unlimited peak rounded up", result.NoEdgeMessage);
+        Assert.Single(result.Trials);
+    }
+
+    [Fact]
     public void Options_ConfirmZero_IsAUserError()
     {
         var error = Assert.Throws<UserInputException>(() => new EdgeSearchOptions { Confirm = 0 }.Validate());

@@ -100,7 +100,7 @@ public class K8sCommandTests
         try
         {
             var (exit, stdout, stderr) = await RunAsync(fake, "edge", "-f", spec, "--runner", "k8s", "--deployment", "deployment/sales", "-c", "sales-api",
-                "--url", fake.Url.ToString(), "--min", "16Mi", "--max", "64Mi", "--resolution", "8Mi", "--confirm", "1");
+                "--url", fake.Url.ToString(), "--min", "16Mi", "--max", "64Mi", "--resolution", "8Mi", "--confirm", "1", "--baseline-runs", "1");
 
             Assert.True(exit == 0, stdout + stderr);
             Assert.Contains("survival edge 40Mi", stdout, StringComparison.Ordinal);

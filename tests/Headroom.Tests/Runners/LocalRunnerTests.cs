@@ -127,4 +127,23 @@ public class LocalRunnerTests
         Assert.True(result.Load.Errors > 0, "the load against the killed server saw errors");
         Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
     }
+
+    [Fact]
+    public async Task Thrashing_TargetThatIgnoresSigterm_IsKilledAtOnce_NotAfterTheGracePeriod()
+    {
+        // Thresholds of zero make any limited run "thrashing" after two windows, so the test needs no real thrashing;
+        // the target ignores SIGTERM, as a process busy faulting its own code back in effectively does.
+        var options = s_options with
+        {
+            Hold = TimeSpan.FromSeconds(20),
+            StopGrace = TimeSpan.FromSeconds(10),
+            Thrashing = new ThrashingSettings { Window = TimeSpan.FromMilliseconds(300), MajorFaults = 0, NearLimit = 0 },
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await RunAsync(new TargetLaunch(["/bin/sh", "-c", "trap '' TERM; sleep 30"]), "64Mi", options: options);
+
+        Assert.Equal(TrialOutcome.Thrashing, result.Outcome);
+        Assert.True(clock.Elapsed < options.StopGrace, $"the trial took {clock.Elapsed.TotalSeconds:0.0} s; the grace period is {options.StopGrace.TotalSeconds:0} s");
+    }
 }

@@ -37,6 +37,12 @@ internal static class ExpvarParser
             }
 
             var other = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            // The runtime's own limit, published beside memstats (the Go sample: debug.SetMemoryLimit(-1)); counters
+            // such as requests and errors are not memory figures.
+            if (root.TryGetProperty("memlimit", out var memlimit) && memlimit.ValueKind == JsonValueKind.Number)
+            {
+                other["memlimit"] = memlimit.GetDouble();
+            }
             if (hasMemstats)
             {
                 foreach (var property in memstats.EnumerateObject())

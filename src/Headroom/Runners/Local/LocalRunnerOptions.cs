@@ -24,6 +24,12 @@ public sealed record LocalRunnerOptions
     /// <summary>SIGTERM, then SIGKILL after this long (5 s), as a kubelet's termination grace period.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A CPU limit in CPUs (0.25 = 250m), as a cgroup CPU quota on the target; null (the default): none. The article's
+    /// pod ran with 250m.
+    /// </summary>
+    public double? Cpus { get; init; }
+
     /// <summary>Read .NET event counters through the diagnostics IPC when the target is a .NET process (on).</summary>
     public bool DotnetCounters { get; init; } = true;
 

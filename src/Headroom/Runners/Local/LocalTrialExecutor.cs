@@ -43,10 +43,14 @@ public sealed class LocalTrialExecutor : ITrialExecutor
 
     private async Task<LimitPlacement> OpenOnceAsync(CancellationToken cancellationToken)
     {
-        var placement = LimitPlacement.Choose();
+        var placement = LimitPlacement.Choose(_options.Cpus);
         if (placement.Cgroups is { } cgroups)
         {
             SweptStale = await cgroups.SweepStaleAsync(cancellationToken);
+        }
+        if (placement.CpuCgroups is { } cpuCgroups)
+        {
+            SweptStale = [.. SweptStale, .. (await cpuCgroups.SweepStaleAsync(cancellationToken)).Select(name => $"{name} (cpu)")];
         }
         return placement;
     }
@@ -57,6 +61,7 @@ public sealed class LocalTrialExecutor : ITrialExecutor
         var launch = await _target.PrepareAsync(cancellationToken);
         var wall = Stopwatch.StartNew();
         MemoryCgroup? cgroup = null;
+        CpuCgroup? cpu = null;
         try
         {
             TrialPreflight.Check(request, launch);
@@ -66,11 +71,15 @@ public sealed class LocalTrialExecutor : ITrialExecutor
             {
                 cgroup.SetLimit(limit.Bytes);
             }
+            if (cgroup is not null && _options.Cpus is { } cpus)
+            {
+                cpu = placement.CpuCgroups!.Apply(cgroup, cpus);
+            }
             var eviction = _options.Warm
                 ? null
                 : PageCacheEvictor.Evict(launch.Files.Count > 0 ? launch.Files : TargetFiles.ForCommand(launch.Command, launch.WorkingDirectory));
             progress?.Report(eviction is null ? "warm start (page cache left as it is)" : $"cold start: evicted {eviction.Files} files ({eviction.Bytes / 1048576.0:0.0} MiB) from the page cache");
-            await using var run = new LocalTrialRun(request, launch, placement, cgroup, _load, _options, progress);
+            await using var run = new LocalTrialRun(request, launch, placement, cgroup, cpu, _load, _options, progress);
             var result = await run.ExecuteAsync(cancellationToken);
             return result with
             {
@@ -88,6 +97,10 @@ public sealed class LocalTrialExecutor : ITrialExecutor
             if (cgroup is not null && !await cgroup.DestroyAsync(CancellationToken.None))
             {
                 progress?.Report($"could not remove {cgroup.Directory}; the next start removes it");
+            }
+            if (cpu is not null && cpu.Directory != cgroup?.Directory && !await cpu.DestroyAsync(CancellationToken.None))
+            {
+                progress?.Report($"could not remove {cpu.Directory}; the next start removes it");
             }
             if (launch.ScratchDirectory is { } scratch && Directory.Exists(scratch))
             {

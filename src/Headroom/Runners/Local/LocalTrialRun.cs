@@ -13,6 +13,7 @@ internal sealed class LocalTrialRun(
     TargetLaunch launch,
     LimitPlacement placement,
     MemoryCgroup? cgroup,
+    CpuCgroup? cpu,
     ITrialLoad? load,
     LocalRunnerOptions options,
     IProgress<string>? progress) : IAsyncDisposable
@@ -69,7 +70,9 @@ internal sealed class LocalTrialRun(
                     sampler.Phase = "after";
                     if (!_process.HasExited)
                     {
-                        runtimeAfter = _stats is null ? null : await _stats.ReadNowAsync(cancellationToken);
+                        // A thrashing target answers nothing in time (the read would wait out its 2-s timeout); the
+                        // figures from before the load stand.
+                        runtimeAfter = _stats is null || detector.Evidence is not null ? null : await _stats.ReadNowAsync(cancellationToken);
                         countersAfter = _counters?.Latest;
                     }
                     kernelAfter = Kernel(sampler.Take());
@@ -98,7 +101,15 @@ internal sealed class LocalTrialRun(
                 sampler.Phase = "stop";
                 var tail = _process.StderrLines(20);
                 var terminated = exit is null ? null : new TerminationState(Reason(outcome), exit.ExitCode, exit.At, evidence);
-                await _process.StopAsync(cancellationToken);
+                if (detector.Evidence is not null)
+                {
+                    // Decided: a graceful stop would only wait out the grace period (measured: 5 of a 15-s trial).
+                    await _process.KillAsync();
+                }
+                else
+                {
+                    await _process.StopAsync(cancellationToken);
+                }
                 sampler.Take();
                 var samples = sampler.Samples;
                 return new TrialResult(request, outcome, evidence, loadRun?.Summary, Summarize(samples, runtimeAfter ?? runtimeBefore, countersAfter ?? countersBefore),
@@ -106,7 +117,8 @@ internal sealed class LocalTrialRun(
                 {
                     Details = new TrialDetails
                     {
-                        Runner = LimitPlacement.Describe(sampler.Cgroup),
+                        Runner = LimitPlacement.Describe(sampler.Cgroup, cpu, options.Cpus),
+                        Cpus = options.Cpus,
                         KnobEnvironment = knobs,
                         RuntimeBefore = runtimeBefore,
                         RuntimeAfter = runtimeAfter,
@@ -142,8 +154,8 @@ internal sealed class LocalTrialRun(
 
     private async Task StartAsync(IReadOnlyDictionary<string, string> knobs, MemorySampler sampler, CancellationToken cancellationToken)
     {
-        var command = cgroup is null ? placement.WrapForSystemd(launch.Command, request.Limit?.Bytes) : launch.Command;
-        _process = TargetProcess.Start(launch with { Command = command }, cgroup, knobs, options.StopGrace);
+        var command = cgroup is null ? placement.WrapForSystemd(launch.Command, request.Limit?.Bytes, options.Cpus) : launch.Command;
+        _process = TargetProcess.Start(launch with { Command = command }, cgroup, knobs, options.StopGrace, cpu);
         if (cgroup is null)
         {
             await Task.Delay(200, cancellationToken);
@@ -226,6 +238,9 @@ internal sealed class LocalTrialRun(
             RuntimeSysBytes: figures?.SysBytes,
             RuntimeHeapAllocBytes: figures?.HeapAllocBytes,
             RuntimeHeapSysBytes: figures?.HeapSysBytes,
-            GcCount: figures?.GcCount);
+            GcCount: figures?.GcCount)
+        {
+            RuntimeMemoryLimitBytes = figures?.MemoryLimitBytes,
+        };
     }
 }

@@ -4,8 +4,8 @@ using Headroom.Processes;
 namespace Headroom.Runners.Local;
 
 /// <summary>
-/// The target's process, started inside the trial's cgroup before its first instruction: a shell writes its own pid
-/// to <c>cgroup.procs</c> and then execs the target, so the target's pid, every page it touches and every child it
+/// The target's process, started inside the trial's cgroup (and its cpu cgroup, with a CPU limit on cgroup v1) before
+/// its first instruction: a shell writes its own pid to each <c>cgroup.procs</c> and then execs the target, so the target's pid, every page it touches and every child it
 /// makes are charged to the cgroup from the start. Started and stopped by the shared <see cref="ProcessRunner"/>.
 /// </summary>
 public sealed class TargetProcess : IAsyncDisposable
@@ -35,11 +35,22 @@ public sealed class TargetProcess : IAsyncDisposable
     private static string[] Tail(string text, int count) =>
         [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).TakeLast(count)];
 
-    public static TargetProcess Start(TargetLaunch launch, MemoryCgroup? cgroup, IReadOnlyDictionary<string, string> knobs, TimeSpan grace)
+    /// <param name="launch">The command, its environment and folder.</param>
+    /// <param name="cgroup">The trial's memory cgroup; null when a systemd scope wraps the command instead.</param>
+    /// <param name="knobs">The knob set's variables, which win over the launch's.</param>
+    /// <param name="grace">Between SIGTERM and SIGKILL when stopped.</param>
+    /// <param name="cpuCgroup">A cgroup v1 cpu cgroup to join as well (a CPU limit), or null.</param>
+    public static TargetProcess Start(TargetLaunch launch, MemoryCgroup? cgroup, IReadOnlyDictionary<string, string> knobs, TimeSpan grace, CgroupDirectory? cpuCgroup = null)
     {
         var arguments = new List<string>();
         string fileName;
-        if (cgroup is not null)
+        if (cgroup is not null && cpuCgroup is not null && cpuCgroup.Directory != cgroup.Directory)
+        {
+            fileName = "/bin/sh";
+            arguments.AddRange(["-c", "echo $$ > \"$0\" && echo $$ > \"$1\" && shift && exec \"$@\"", cgroup.ProcsFile, cpuCgroup.ProcsFile]);
+            arguments.AddRange(launch.Command);
+        }
+        else if (cgroup is not null)
         {
             fileName = "/bin/sh";
             arguments.AddRange(["-c", "echo $$ > \"$0\" && exec \"$@\"", cgroup.ProcsFile]);
@@ -72,6 +83,19 @@ public sealed class TargetProcess : IAsyncDisposable
         if (!HasExited)
         {
             await _process.StopAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Ends the process tree at once, without the grace period: for a target whose trial is already decided
+    /// (thrashing), where a graceful stop only waits the grace out (it answers nothing, SIGTERM included).
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (!HasExited)
+        {
+            // A cancelled token makes the runner skip the grace period and kill the tree.
+            await _process.StopAsync(new CancellationToken(canceled: true));
         }
     }
 

@@ -1,3 +1,4 @@
+using Headroom.Memory;
 using Headroom.Memory.Runtime;
 
 namespace Headroom.Tests.Memory.Runtime;
@@ -51,6 +52,27 @@ public class RuntimeStatsReaderParseTests
         Assert.Equal(0.42, snapshot.Other["dotnet.PauseTimePercentage"]);
         Assert.Equal(1024, snapshot.Other["dotnet.Generations.Gen0.SizeAfterBytes"]);
         Assert.DoesNotContain("requests", snapshot.Other.Keys);
+    }
+
+    [Fact]
+    public void Parse_GoSampleExpvar_KeepsTheRuntimesMemoryLimit()
+    {
+        const string body = """
+            {"goroutines":7,"memstats":{"Sys":19505160,"HeapAlloc":1572864,"HeapSys":7864320},"memlimit":33554432,"requests":1000,"errors":0}
+            """;
+
+        var figures = RuntimeStatsParsing.Parse(body, "application/json");
+
+        Assert.Equal(33554432, figures.MemoryLimitBytes);
+    }
+
+    [Fact]
+    public void Parse_GoSampleExpvarWithoutGomemlimit_ReportsNoLimitAsMaxValue()
+    {
+        // Go's default limit is math.MaxInt64, which JSON carries as 9223372036854775807.
+        const string body = """{"goroutines":7,"memstats":{"Sys":19505160},"memlimit":9223372036854775807}""";
+
+        Assert.Equal(long.MaxValue, RuntimeStatsParsing.Parse(body, "application/json").MemoryLimitBytes);
     }
 
     [Fact]

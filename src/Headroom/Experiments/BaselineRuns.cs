@@ -1,0 +1,50 @@
+using Headroom.Trials;
+
+namespace Headroom.Experiments;
+
+/// <summary>
+/// Folds several unlimited runs into the one baseline the experiments compare against: median req/s, latency and
+/// p99 (the machine is noisy, and a single short run can be 30 % off), and the highest memory figures (the edge
+/// prediction should see the largest need). A failed run is the baseline as it is: there is nothing to compare with.
+/// </summary>
+public static class BaselineRuns
+{
+    public static TrialResult Combine(IReadOnlyList<TrialResult> runs)
+    {
+        if (runs.Count == 0)
+        {
+            throw new ArgumentException("a baseline needs at least one run", nameof(runs));
+        }
+        if (runs.FirstOrDefault(r => !r.Survived || r.Load is null) is { } failed)
+        {
+            return failed;
+        }
+        if (runs.Count == 1)
+        {
+            return runs[0];
+        }
+        var median = runs.OrderBy(r => r.Load!.RequestsPerSecond).ElementAt(runs.Count / 2);
+        var load = median.Load! with
+        {
+            RequestsPerSecond = Medians.Median(runs.Select(r => r.Load!.RequestsPerSecond)),
+            AverageLatency = Medians.MedianOrNull(runs.Select(r => r.Load!.AverageLatency))!.Value,
+            P99Latency = Medians.MedianOrNull(runs.Select(r => r.Load!.P99Latency))!.Value,
+        };
+        var memory = median.Memory with
+        {
+            PeakChargedBytes = Max(runs, m => m.PeakChargedBytes),
+            PeakAnonBytes = Max(runs, m => m.PeakAnonBytes),
+            PeakFileBytes = Max(runs, m => m.PeakFileBytes),
+            RuntimeSysBytes = Max(runs, m => m.RuntimeSysBytes),
+        };
+        return median with
+        {
+            Load = load,
+            Memory = memory,
+            Evidence = $"{median.Evidence}; median of {runs.Count} unlimited runs ({string.Join(", ", runs.Select(r => r.Load!.RequestsPerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} req/s)",
+        };
+    }
+
+    private static long? Max(IReadOnlyList<TrialResult> runs, Func<TrialMemorySummary, long?> figure) =>
+        runs.Select(r => figure(r.Memory)).Where(v => v is not null).DefaultIfEmpty(null).Max();
+}
