@@ -16,5 +16,6 @@ internal static class CommandCatalog
         yield return LoadCommand.Create();
         yield return VarsCommand.Create();
         yield return LocalImagesCommand.Create();
+        yield return K8sCommand.Create();
     }
 }

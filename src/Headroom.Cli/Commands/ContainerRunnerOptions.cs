@@ -14,7 +14,7 @@ internal static class ContainerRunnerOptions
 {
     public static readonly Option<string> Runner = new("--runner")
     {
-        Description = "Where trials run: local (a cgroup of its own on this machine) or docker (a container through the Docker Engine API at DOCKER_HOST, Podman's socket works too).",
+        Description = "Where trials run: local (a cgroup of its own on this machine), docker (a container through the Docker Engine API at DOCKER_HOST, Podman's socket works too) or k8s (a Deployment patched per trial, see --deployment).",
         DefaultValueFactory = _ => "local",
     };
 
@@ -52,13 +52,14 @@ internal static class ContainerRunnerOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
-    public static IEnumerable<Option> All => [Runner, Image, Ports, Cpus, Volumes, HostDotnet, Environment];
+    public static IEnumerable<Option> All => [Runner, Image, Ports, Cpus, Volumes, HostDotnet, Environment, .. KubernetesRunnerOptions.All];
 
     public static bool IsDocker(ParseResult parsed) => (parsed.GetValue(Runner) ?? "local") switch
     {
         "local" => false,
         "docker" => true,
-        var other => throw new UserInputException($"--runner '{other}' is not known; use local or docker"),
+        "k8s" => false,
+        var other => throw new UserInputException($"--runner '{other}' is not known; use local, docker or k8s"),
     };
 
     /// <summary>

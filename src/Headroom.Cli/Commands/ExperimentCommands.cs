@@ -59,8 +59,12 @@ internal static class ExperimentCommands
             folder = StudyFolder.Open(parsed.GetValue(options.Out)
                 ?? Path.Combine("headroom-results", $"{spec.Name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
         }
-        var factory = ContainerRunnerOptions.IsDocker(parsed) ? ContainerRunnerOptions.Factory(parsed, new Runners.Local.LocalRunnerOptions()) : TrialExecutors.Factory;
+        var factory = ContainerRunnerOptions.IsDocker(parsed) ? ContainerRunnerOptions.Factory(parsed, new Runners.Local.LocalRunnerOptions())
+            : KubernetesRunnerOptions.IsKubernetes(parsed) ? KubernetesRunnerOptions.Factory(parsed)
+            : TrialExecutors.Factory;
         var executor = factory.Create(plan.Spec);
+        // The Kubernetes runner restores the Deployment when disposed: at the end, on Ctrl+C and on errors.
+        await using var restore = executor as IAsyncDisposable;
         var console = ConsoleFor(parsed.InvocationConfiguration.Output);
         var study = new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples };
         console.MarkupLineInterpolated($"study folder: {folder.Path}");

@@ -13,12 +13,19 @@ internal static class RecommendCommand
     {
         var from = new Option<string>("--from") { Description = "The study folder (holding plan.json and results.jsonl).", Required = true };
         var margin = new Option<double?>("--margin") { Description = $"Limit = healthy edge x (1 + margin) (default: the study's, {RecommendOptions.DefaultMargin.ToString(CultureInfo.InvariantCulture)})." };
+        var k8s = new Option<string>("--k8s") { Description = "A Deployment (deployment/NAME) to print the recommended container patch for: a diff of its resources and env, and the kubectl patch." };
+        var apply = new Option<bool>("--apply") { Description = "With --k8s: apply the patch (the diff is shown first)." };
         var command = new Command("recommend",
             "Recommend the memory limit and request (Guaranteed QoS), the runtime's own limit and whether the knob paid " +
             "off, as prose and a Kubernetes container snippet, from a study's recorded results; rewrites its report.md and summary.json.")
         {
             from,
             margin,
+            k8s,
+            apply,
+            KubernetesRunnerOptions.Container,
+            KubernetesRunnerOptions.Namespace,
+            KubernetesRunnerOptions.Context,
         };
         command.SetAction(async (parsed, ct) =>
         {
@@ -32,6 +39,10 @@ internal static class RecommendCommand
             if (report.Recommendation is { } recommendation)
             {
                 StudyTables.Recommendation(console, recommendation);
+                if (parsed.GetValue(k8s) is { } deployment)
+                {
+                    await KubernetesRecommendation.ShowAsync(parsed, deployment, recommendation, parsed.GetValue(apply), ct);
+                }
             }
             else
             {

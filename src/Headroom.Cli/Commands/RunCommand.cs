@@ -74,7 +74,11 @@ internal static class RunCommand
         };
         var progress = new InlineProgress<string>(line => error.WriteLine($"headroom: {line}"));
         ITrialExecutor executor;
-        if (ContainerRunnerOptions.IsDocker(parsed))
+        if (KubernetesRunnerOptions.IsKubernetes(parsed))
+        {
+            executor = KubernetesRunnerOptions.Create(parsed, parsed.GetValue(s_ready), parsed.GetValue(s_stats), parsed.GetValue(s_load), options);
+        }
+        else if (ContainerRunnerOptions.IsDocker(parsed))
         {
             SampleTargetOption.Read(parsed, null);
             executor = await ContainerRunnerOptions.OpenAsync(parsed, parsed.GetValue(s_command) ?? [], parsed.GetValue(s_ready),
@@ -96,6 +100,7 @@ internal static class RunCommand
             executor = local;
         }
         using var disposable = executor as IDisposable;
+        await using var restore = executor as IAsyncDisposable;
         var result = await executor.RunAsync(new TrialRequest(limit, knobs) { Restarts = restarts, Purpose = "run" }, progress, cancellationToken);
         var folder = parsed.GetValue(s_out) ?? Path.Combine("headroom-results",
             "run-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));

@@ -35,7 +35,7 @@ public class DockerRunCommandTests(DockerEngineFixture engine)
     {
         var result = await ProcessRunner.RunAsync(Cli("", "run", "--runner", "k9s", "--", "true"), TestContext.Current.CancellationToken);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--runner 'k9s' is not known; use local or docker", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--runner 'k9s' is not known; use local, docker or k8s", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Headroom.Runners.Kubernetes;
+
+namespace Headroom.Cli.Commands;
+
+/// <summary><c>headroom k8s restore deployment/NAME -c CONTAINER</c>: puts back what a killed run left patched.</summary>
+internal static class K8sCommand
+{
+    private static readonly Argument<string> s_deployment = new("deployment") { Description = "deployment/NAME" };
+
+    public static Command Create()
+    {
+        var k8s = new Command("k8s", "Kubernetes runner housekeeping.");
+        var restore = new Command("restore",
+            "Restore a Deployment's container resources and env saved by the Kubernetes runner (the headroom.dev/original " +
+            "annotation) and remove Headroom's annotations. Idempotent: nothing to restore is not an error.");
+        restore.Arguments.Add(s_deployment);
+        restore.Options.Add(KubernetesRunnerOptions.Namespace);
+        restore.Options.Add(KubernetesRunnerOptions.Context);
+        restore.SetAction(RestoreAsync);
+        k8s.Subcommands.Add(restore);
+        return k8s;
+    }
+
+    private static async Task<int> RestoreAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        var name = DeploymentTarget.ParseName(parsed.GetValue(s_deployment)!, "deployment");
+        using var connection = KubernetesRunnerOptions.Connect(parsed);
+        // The container is named in the saved annotation; the target's container is not used by a restore.
+        await using var executor = new K8sTrialExecutor(connection, new DeploymentTarget(name, ""), null, new K8sRunnerOptions());
+        var restored = await executor.RestoreAsync(cancellationToken);
+        await parsed.InvocationConfiguration.Output.WriteLineAsync(restored
+            ? $"restored deployment/{name} in {connection.Where}"
+            : $"deployment/{name} has nothing to restore (no {OriginalContainer.Annotation} annotation)");
+        return 0;
+    }
+}

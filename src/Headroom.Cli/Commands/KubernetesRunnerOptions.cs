@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Headroom.Runners;
+using Headroom.Runners.Kubernetes;
+using Headroom.Runners.Local;
+
+namespace Headroom.Cli.Commands;
+
+/// <summary>
+/// The Kubernetes runner's flags (<c>--runner k8s --deployment deployment/NAME -c CONTAINER</c>), for every command
+/// that runs trials. The trial's URLs (--ready, --stats, the load's) are sent to <c>--url</c> when given: the address
+/// where the Deployment's pods answer from here (a port-forward to its Service, an ingress).
+/// </summary>
+internal static class KubernetesRunnerOptions
+{
+    public static readonly Option<string> Deployment = new("--deployment") { Description = "With --runner k8s: the Deployment trials patch, deployment/NAME." };
+
+    public static readonly Option<string> Container = new("--container", "-c") { Description = "With --runner k8s: the container in the Deployment whose memory is set." };
+
+    public static readonly Option<string> Namespace = new("--namespace") { Description = "With --runner k8s: the namespace (default: the context's, else default)." };
+
+    public static readonly Option<string> Context = new("--context") { Description = "With --runner k8s: the kubeconfig context (default: the current one)." };
+
+    public static readonly Option<string> Url = new("--url") { Description = "With --runner k8s: where the pods answer from here (an ingress, or kubectl port-forward svc/sales 3000 -> http://127.0.0.1:3000); the trial's URLs keep their paths. Default: URLs on 127.0.0.1 name the pod's port, forwarded through the client to each trial's pod." };
+
+    public static IEnumerable<Option> All => [Deployment, Container, Namespace, Context, Url];
+
+    public static bool IsKubernetes(ParseResult parsed) => parsed.GetValue(ContainerRunnerOptions.Runner) == "k8s";
+
+    public static Uri? BaseUrl(ParseResult parsed) => parsed.GetValue(Url) is not { } text
+        ? null
+        : Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new UserInputException($"--url '{text}' is not an http:// URL; e.g. --url http://127.0.0.1:3000");
+
+    private static Uri? HttpUrl(string? text, string flag) => text is null
+        ? null
+        : Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new UserInputException($"{flag} '{text}' is not an http:// URL; use the pod's port, e.g. http://127.0.0.1:3000/v1/readiness");
+
+    public static DeploymentTarget Target(ParseResult parsed)
+    {
+        var deployment = parsed.GetValue(Deployment) ?? throw new UserInputException("--runner k8s needs --deployment deployment/NAME and -c CONTAINER");
+        var container = parsed.GetValue(Container) ?? throw new UserInputException("--runner k8s needs -c CONTAINER (the container in the Deployment)");
+        return new DeploymentTarget(DeploymentTarget.ParseName(deployment, "--deployment"), container);
+    }
+
+    public static KubeConnection Connect(ParseResult parsed) => KubeConnection.Open(parsed.GetValue(Context), parsed.GetValue(Namespace));
+
+    public static K8sRunnerOptions RunnerOptions(LocalRunnerOptions local, PodAddress address, Uri? ready, Uri? stats) => new()
+    {
+        ReadyTimeout = local.ReadyTimeout,
+        Hold = local.Hold,
+        ReadyUrl = ready,
+        StatsUrl = stats,
+        PortForwards = address.PortForwards,
+    };
+
+    /// <summary>The executor for <c>headroom run --runner k8s</c>; the caller disposes it (which restores the Deployment).</summary>
+    public static K8sTrialExecutor Create(ParseResult parsed, string? ready, string? stats, string? heyArguments, LocalRunnerOptions local)
+    {
+        var target = Target(parsed);
+        var flags = heyArguments is null ? [] : Load.HeyArguments.Split(heyArguments).ToArray();
+        var at = Array.FindIndex(flags, f => f.StartsWith("http://", StringComparison.Ordinal) || f.StartsWith("https://", StringComparison.Ordinal));
+        var readyUrl = HttpUrl(ready, "--ready");
+        var statsUrl = HttpUrl(stats, "--stats");
+        var address = PodAddress.For(BaseUrl(parsed), [readyUrl, statsUrl, at >= 0 ? new Uri(flags[at]) : null]);
+        if (at >= 0)
+        {
+            flags[at] = address.Map(new Uri(flags[at])).ToString();
+        }
+        var load = heyArguments is null ? null : new HeyLoad(Load.HeyArguments.Parse(flags));
+        var options = RunnerOptions(local, address, readyUrl is null ? null : address.Map(readyUrl), statsUrl is null ? null : address.Map(statsUrl));
+        return new K8sTrialExecutor(Connect(parsed), target, load, options);
+    }
+
+    /// <summary>The experiments' executors for <c>--runner k8s</c>: the spec's load against the Deployment's pods.</summary>
+    public static ITrialExecutorFactory Factory(ParseResult parsed) => new KubernetesRunnerFactory(parsed);
+
+    private sealed class KubernetesRunnerFactory(ParseResult parsed) : ITrialExecutorFactory
+    {
+        public Trials.ITrialExecutor Create(Specs.StudySpec spec)
+        {
+            var (load, address, ready, stats) = SpecDeploymentTargets.ForKubernetesRunner(spec, BaseUrl(parsed));
+            return new K8sTrialExecutor(Connect(parsed), Target(parsed), load, RunnerOptions(new LocalRunnerOptions(), address, ready, stats));
+        }
+
+        public Func<Trials.TrialResult, string, CancellationToken, Task>? SaveSamples { get; } =
+            (result, path, cancellationToken) => Memory.SampleSeries.WriteAsync(path, result.Details.Samples, cancellationToken);
+    }
+}

@@ -1,0 +1,37 @@
+namespace Headroom.Runners.Kubernetes;
+
+/// <summary>How the Kubernetes runner runs each trial. Intervals are short enough for a kind cluster.</summary>
+public sealed record K8sRunnerOptions
+{
+    /// <summary>The longest a rollout may take before the trial ends as not started (5 min).</summary>
+    public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the Deployment and the pod are read while waiting and during the load (1 s).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often memory is sampled from the runtime's stats URL (1 s: each read is a request through the cluster's network).</summary>
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long to wait for the readiness URL once the rollout is done (60 s).</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>With no load: how long the target runs after it is ready (2 s).</summary>
+    public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest a load may run before the trial is ended (10 min).</summary>
+    public TimeSpan LoadTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The longest the restore at the end (or on Ctrl+C) may take (30 s).</summary>
+    public TimeSpan RestoreTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the pod answers: readiness, stats (null = none); the load's own URL is in the load.</summary>
+    public Uri? ReadyUrl { get; init; }
+
+    public Uri? StatsUrl { get; init; }
+
+    /// <summary>
+    /// Ports forwarded through the client to the trial's pod, as <c>kubectl port-forward</c>: 127.0.0.1:local → the
+    /// pod's remote port. Empty when the pods are reached another way (<c>--url</c>).
+    /// </summary>
+    public IReadOnlyList<(int Local, int Remote)> PortForwards { get; init; } = [];
+}

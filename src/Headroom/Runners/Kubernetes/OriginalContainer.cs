@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+
+namespace Headroom.Runners.Kubernetes;
+
+/// <summary>
+/// The container's <c>resources</c> and <c>env</c> as they were before the first trial, kept as JSON in the
+/// Deployment's <c>headroom.dev/original</c> annotation so a restore works after a crash, from any machine.
+/// </summary>
+public sealed record OriginalContainer(string Container, JsonNode? Resources, JsonArray? Env)
+{
+    public const string Annotation = "headroom.dev/original";
+
+    public static OriginalContainer From(V1Container container) => new(
+        container.Name,
+        container.Resources is null ? null : JsonNode.Parse(KubernetesJson.Serialize(container.Resources)),
+        container.Env is null ? null : JsonNode.Parse(KubernetesJson.Serialize(container.Env))!.AsArray());
+
+    public string ToJson() => new JsonObject
+    {
+        ["container"] = Container,
+        ["resources"] = Resources?.DeepClone(),
+        ["env"] = Env?.DeepClone(),
+    }.ToJsonString();
+
+    /// <summary>The saved original on <paramref name="deployment"/>, or null when there is none (nothing to restore).</summary>
+    public static OriginalContainer? Read(V1Deployment deployment)
+    {
+        if (deployment.Metadata?.Annotations is not { } annotations || !annotations.TryGetValue(Annotation, out var text))
+        {
+            return null;
+        }
+        try
+        {
+            var node = JsonNode.Parse(text)!.AsObject();
+            return new OriginalContainer(
+                node["container"]!.GetValue<string>(),
+                node["resources"]?.DeepClone(),
+                node["env"]?.DeepClone().AsArray());
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException)
+        {
+            throw new UserInputException(
+                $"the {Annotation} annotation on deployment/{deployment.Metadata.Name} is not Headroom's JSON ({e.Message}); restore the container by hand and remove the annotation");
+        }
+    }
+}

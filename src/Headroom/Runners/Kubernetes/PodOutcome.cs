@@ -1,0 +1,46 @@
+using System.Globalization;
+using Headroom.Trials;
+using k8s.Models;
+
+namespace Headroom.Runners.Kubernetes;
+
+/// <summary>
+/// A pod's trial outcome from what the kubelet reports of the container: <c>lastState.terminated.reason ==
+/// OOMKilled</c> (or a current terminated state), its exit code and the restart count's rise; a runtime's own OOM
+/// message in the previous run's log makes it <c>runtime-oom</c>, as for the local runner.
+/// </summary>
+public static class PodOutcome
+{
+    /// <summary>How the container's last run ended, if it ended during the trial.</summary>
+    public static V1ContainerStateTerminated? Ended(V1ContainerStatus? status, int restartsBefore) =>
+        status?.State?.Terminated ?? ((status?.RestartCount ?? 0) > restartsBefore ? status?.LastState?.Terminated : null);
+
+    public static (TrialOutcome Outcome, string Evidence) Classify(
+        string pod, V1ContainerStatus? status, int restartsBefore, bool becameReady, IReadOnlyList<string> previousLog, string? notReady)
+    {
+        var restartsAfter = status?.RestartCount ?? restartsBefore;
+        var restarts = string.Create(CultureInfo.InvariantCulture, $"restarts {restartsBefore}->{restartsAfter}");
+        if (Ended(status, restartsBefore) is { } ended)
+        {
+            var exit = string.Create(CultureInfo.InvariantCulture, $"exit {ended.ExitCode}");
+            if (ended.Reason == "OOMKilled")
+            {
+                return (TrialOutcome.OomKilled, $"pod {pod}: OOMKilled, {exit}, {restarts}");
+            }
+            if (OutcomeClassifier.RuntimeOomLine(previousLog) is { } line)
+            {
+                return (TrialOutcome.RuntimeOom, $"pod {pod}: {ended.Reason ?? "Error"}, {exit}, {restarts}, {line.Runtime}: \"{line.Text}\"");
+            }
+            var signal = ended.ExitCode == 137 ? " (SIGKILL, but the kubelet did not report OOMKilled)" : "";
+            var phase = becameReady ? "" : " before it became ready";
+            return (becameReady ? TrialOutcome.Crashed : TrialOutcome.StartFailed,
+                $"pod {pod}: {ended.Reason ?? "Error"}, {exit}{signal}{phase}, {restarts}");
+        }
+        if (!becameReady)
+        {
+            var waiting = status?.State?.Waiting is { } w ? $", waiting: {w.Reason}" : "";
+            return (TrialOutcome.StartFailed, $"pod {pod}: {notReady ?? "never became ready"}{waiting}, {restarts}");
+        }
+        return (TrialOutcome.Survived, $"pod {pod}: alive after the load, {restarts}");
+    }
+}

@@ -1,0 +1,314 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Headroom.Runners.Kubernetes;
+using Headroom.Tests.Load;
+using k8s;
+using Microsoft.AspNetCore.Http;
+
+namespace Headroom.Tests.Kubernetes;
+
+/// <summary>
+/// A Kubernetes API server in miniature on 127.0.0.1 (Kestrel, port 0): it serves the calls the runner makes from
+/// recorded API objects (a Deployment, its ReplicaSet and pod), applies the JSON patches it receives to the Deployment
+/// as the real one does (a template change bumps the generation and the revision, and the rollout takes a few reads
+/// to finish), and records every request. The same server plays the application: <c>/app/ready</c> and
+/// <c>/app/work</c>; with <see cref="OomAfterRequests"/> set, the pod's container is OOM-killed after that many
+/// requests (lastState OOMKilled, exit 137, restartCount 1), and the app refuses work from then on.
+/// </summary>
+internal sealed class FakeApiServer : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly KestrelTarget _server;
+    private readonly JsonObject _deployment = Recorded("deployment.json");
+    private readonly List<RecordedRequest> _requests = [];
+    private int _rolloutReadsLeft;
+    private int _work;
+    private bool _killed;
+
+    private FakeApiServer(KestrelTarget server) => _server = server;
+
+    public sealed record RecordedRequest(string Method, string Path, string Query, string Body);
+
+    public Uri Url => _server.Url;
+
+    /// <summary>Requests to <c>/app/work</c> before the container is OOM-killed; null = never.</summary>
+    public int? OomAfterRequests { get; set; }
+
+    /// <summary>Bytes: a container whose memory limit is below this is OOM-killed after <see cref="OomAfterRequests"/> requests.</summary>
+    public long? OomBelowLimit { get; set; }
+
+    /// <summary>PATCH is refused as RBAC refuses a Role without the patch verb.</summary>
+    public bool ForbidPatch { get; set; }
+
+    /// <summary>The new pod is OOM-killed as it starts (CrashLoopBackOff): the rollout never completes.</summary>
+    public bool OomOnStart { get; set; }
+
+    /// <summary>Reads of the Deployment that show the rollout still in progress after each template change.</summary>
+    public int RolloutReads { get; set; } = 2;
+
+    /// <summary>Called at each request to <c>/app/work</c> (tests cancel a trial from here).</summary>
+    public Action<int>? OnWork { get; set; }
+
+    public IReadOnlyList<RecordedRequest> Requests
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    public IReadOnlyList<JsonArray> Patches => [.. Requests.Where(r => r.Method == "PATCH").Select(r => JsonNode.Parse(r.Body)!.AsArray())];
+
+    public JsonObject Deployment
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _deployment.DeepClone().AsObject();
+            }
+        }
+    }
+
+    public static async Task<FakeApiServer> StartAsync(CancellationToken cancellationToken)
+    {
+        FakeApiServer? fake = null;
+        var server = await KestrelTarget.StartAsync(context => fake!.HandleAsync(context), cancellationToken);
+        fake = new FakeApiServer(server);
+        return fake;
+    }
+
+    public KubeConnection Connect() =>
+        new(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Url.ToString().TrimEnd('/') }), "default", $"fake API server {Url}");
+
+    public static JsonObject Recorded(string file) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kubernetes", "Recorded", file)))!.AsObject();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var body = await new StreamReader(request.Body).ReadToEndAsync(context.RequestAborted);
+        var path = request.Path.Value ?? "";
+        if (path.StartsWith("/app/", StringComparison.Ordinal))
+        {
+            await AppAsync(context, path);
+            return;
+        }
+        if (context.WebSockets.IsWebSocketRequest && path.EndsWith("/portforward", StringComparison.Ordinal))
+        {
+            lock (_lock)
+            {
+                _requests.Add(new RecordedRequest("WEBSOCKET", path, request.QueryString.Value ?? "", ""));
+            }
+            await PortForwardAsync(context);
+            return;
+        }
+        lock (_lock)
+        {
+            _requests.Add(new RecordedRequest(request.Method, path, request.QueryString.Value ?? "", body));
+        }
+        var (status, json) = Api(request.Method, path, Uri.UnescapeDataString(request.Query["labelSelector"].ToString()), request.ContentType, body);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = path.EndsWith("/log", StringComparison.Ordinal) ? "text/plain" : "application/json";
+        await context.Response.WriteAsync(json, context.RequestAborted);
+    }
+
+    private async Task AppAsync(HttpContext context, string path)
+    {
+        bool killed;
+        int work = 0;
+        lock (_lock)
+        {
+            if (path == "/app/work" && !_killed)
+            {
+                work = ++_work;
+                _killed = OomAfterRequests is { } n && work >= n && (OomBelowLimit is not { } below || CurrentLimit() < below);
+            }
+            killed = _killed;
+        }
+        if (work > 0)
+        {
+            OnWork?.Invoke(work);
+        }
+        context.Response.StatusCode = killed ? 503 : 200;
+        await context.Response.WriteAsync(killed ? "container restarting" : "ok", context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The port-forward protocol (v4.channel.k8s.io) as the API server speaks it: each binary message starts with its
+    /// channel (0 data, 1 error); the first message on each channel is the port (2 bytes, little-endian). Data goes to
+    /// this server's own port, which plays the pod's.
+    /// </summary>
+    private async Task PortForwardAsync(HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var port = int.Parse(context.Request.Query["ports"].ToString(), CultureInfo.InvariantCulture);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync("v4.channel.k8s.io");
+        foreach (byte channel in new byte[] { 0, 1 })
+        {
+            await socket.SendAsync(new byte[] { channel, (byte)(port & 0xff), (byte)(port >> 8) }, System.Net.WebSockets.WebSocketMessageType.Binary, true, ct);
+        }
+        using var pod = new System.Net.Sockets.TcpClient();
+        await pod.ConnectAsync(System.Net.IPAddress.Loopback, Url.Port, ct);
+        var stream = pod.GetStream();
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var up = Task.Run(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            while (!done.IsCancellationRequested)
+            {
+                var received = await socket.ReceiveAsync(buffer, done.Token);
+                if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    return;
+                }
+                if (received.Count > 1 && buffer[0] == 0)
+                {
+                    await stream.WriteAsync(buffer.AsMemory(1, received.Count - 1), done.Token);
+                }
+            }
+        });
+        var down = Task.Run(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(1, buffer.Length - 1), done.Token)) > 0)
+            {
+                buffer[0] = 0;
+                await socket.SendAsync(buffer.AsMemory(0, read + 1), System.Net.WebSockets.WebSocketMessageType.Binary, true, done.Token);
+            }
+        });
+        try
+        {
+            await Task.WhenAny(up, down);
+        }
+        finally
+        {
+            await done.CancelAsync();
+            try
+            {
+                await Task.WhenAll(up, down);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.WebSockets.WebSocketException)
+            {
+                // The connection ended.
+            }
+        }
+    }
+
+    private (int Status, string Body) Api(string method, string path, string selector, string? contentType, string body)
+    {
+        const string deploymentPath = "/apis/apps/v1/namespaces/default/deployments/sales";
+        lock (_lock)
+        {
+            var revision = Revision();
+            var hash = Hash(revision);
+            var podName = $"sales-{hash}-x2k8q";
+            switch (method, path)
+            {
+                case ("GET", deploymentPath):
+                    return (200, WithStatus().ToJsonString());
+                case ("PATCH", deploymentPath) when ForbidPatch:
+                    return (403, Status(403, "deployments.apps \"sales\" is forbidden: User \"system:serviceaccount:default:headroom\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"default\""));
+                case ("PATCH", deploymentPath):
+                    if (contentType?.StartsWith("application/json-patch+json", StringComparison.Ordinal) != true)
+                    {
+                        return (415, Status(415, $"this fake takes JSON patches, not {contentType}"));
+                    }
+                    var before = _deployment["spec"]!["template"]!.ToJsonString();
+                    try
+                    {
+                        var copy = _deployment.DeepClone();
+                        JsonPatchDocument.Apply(copy, JsonNode.Parse(body)!.AsArray());
+                        _deployment.Clear();
+                        foreach (var (key, value) in copy.AsObject().ToList())
+                        {
+                            _deployment[key] = value?.DeepClone();
+                        }
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException or FormatException)
+                    {
+                        return (422, Status(422, e.Message));
+                    }
+                    if (_deployment["spec"]!["template"]!.ToJsonString() != before)
+                    {
+                        _deployment["metadata"]!["generation"] = _deployment["metadata"]!["generation"]!.GetValue<long>() + 1;
+                        _deployment["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"] = (revision + 1).ToString(CultureInfo.InvariantCulture);
+                        _rolloutReadsLeft = OomOnStart ? int.MaxValue : RolloutReads;
+                        _killed = OomOnStart;
+                        _work = 0;
+                    }
+                    return (200, _deployment.ToJsonString());
+                case ("GET", "/apis/apps/v1/namespaces/default/replicasets"):
+                    var set = Recorded("replicaset.json");
+                    set["metadata"]!["name"] = $"sales-{hash}";
+                    set["metadata"]!["labels"]!["pod-template-hash"] = hash;
+                    set["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"] = revision.ToString(CultureInfo.InvariantCulture);
+                    return (200, List("ReplicaSetList", selector == "app=sales" ? [set] : []));
+                case ("GET", "/api/v1/namespaces/default/pods"):
+                    return (200, List("PodList", selector == $"app=sales,pod-template-hash={hash}" ? [Pod(hash)] : []));
+                case ("GET", _) when path == $"/api/v1/namespaces/default/pods/{podName}":
+                    return (200, Pod(hash).ToJsonString());
+                case ("GET", _) when path == $"/api/v1/namespaces/default/pods/{podName}/log":
+                    return (200, "sales-api: listening on :3000\n");
+                default:
+                    return (404, Status(404, $"{method} {path} is not served"));
+            }
+        }
+    }
+
+    private JsonObject WithStatus()
+    {
+        var copy = _deployment.DeepClone().AsObject();
+        var generation = copy["metadata"]!["generation"]!.GetValue<long>();
+        var status = copy["status"]!.AsObject();
+        if (_rolloutReadsLeft > 0)
+        {
+            // As kubectl rollout status sees it mid-way: the new ReplicaSet's pod is not available yet.
+            _rolloutReadsLeft--;
+            status["observedGeneration"] = generation;
+            status["replicas"] = 2;
+            status["updatedReplicas"] = 1;
+            status["availableReplicas"] = 1;
+            status["unavailableReplicas"] = 1;
+        }
+        else
+        {
+            status["observedGeneration"] = generation;
+        }
+        return copy;
+    }
+
+    private JsonObject Pod(string hash)
+    {
+        var pod = Recorded("pod.json");
+        pod["metadata"]!["name"] = $"sales-{hash}-x2k8q";
+        pod["metadata"]!["labels"]!["pod-template-hash"] = hash;
+        if (_killed)
+        {
+            pod["status"]!["containerStatuses"] = new JsonArray(Recorded("container-status-oomkilled.json"));
+        }
+        return pod;
+    }
+
+    private long CurrentLimit()
+    {
+        var memory = _deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]?["limits"]?["memory"]?.GetValue<string>();
+        return memory is null ? long.MaxValue : new k8s.Models.ResourceQuantity(memory).ToInt64();
+    }
+
+    private int Revision() => int.Parse(_deployment["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+
+    private static string Hash(int revision) => revision == 1 ? "7d9c8b6f5" : $"5c4d{revision}f8b9";
+
+    private static string List(string kind, JsonObject[] items) =>
+        new JsonObject { ["kind"] = kind, ["apiVersion"] = "v1", ["metadata"] = new JsonObject { ["resourceVersion"] = "1900" }, ["items"] = new JsonArray(items) }.ToJsonString();
+
+    private static string Status(int code, string message) =>
+        new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["message"] = message, ["code"] = code }.ToJsonString();
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}
