@@ -1,4 +1,4 @@
-using Headroom.Cli;
+using Headroom.Tests.Support;
 using Headroom.Cli.Commands;
 using Headroom.Experiments;
 using Headroom.Specs;
@@ -17,13 +17,7 @@ public sealed class ExperimentCommandsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await HeadroomApp.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => CliRun.RunAsync(args);
 
     private string CopyRecordedStudy()
     {

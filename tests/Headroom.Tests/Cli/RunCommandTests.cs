@@ -1,3 +1,4 @@
+using Headroom.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 using Headroom.Cgroups;
@@ -13,10 +14,8 @@ public class RunCommandTests
 {
     private static async Task<(int Exit, string Stdout, string[] Stderr)> RunAsync(params string[] args)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = await HeadroomApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var (exit, stdout, stderr) = await CliRun.RunAsync(args);
+        return (exit, stdout, stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private static string UsageError((int Exit, string Stdout, string[] Stderr) run)

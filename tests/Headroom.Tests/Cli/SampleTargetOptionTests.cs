@@ -1,4 +1,4 @@
-using Headroom.Cli;
+using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Cli;
 
@@ -9,13 +9,7 @@ public sealed class SampleTargetOptionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await HeadroomApp.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => CliRun.RunAsync(args);
 
     [Theory]
     [InlineData("study")]

@@ -72,11 +72,5 @@ public sealed class HeadroomVarsAgainstSalesApiTests(SqliteSalesApiFixture fixtu
         Assert.Single(stderr.TrimEnd('\n').Split('\n'));
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = await HeadroomApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => CliRun.RunAsync(args);
 }
