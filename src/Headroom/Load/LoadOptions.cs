@@ -51,6 +51,9 @@ public sealed record LoadOptions
     /// </summary>
     public double TotalRate { get; init; }
 
+    /// <summary>Which socket engine sends the requests (tests pin one; users get the fastest that fits).</summary>
+    internal LoadEngine Engine { get; init; }
+
     /// <summary>Per-request timeout (<c>-t</c>), covering connect, write and the whole response; <see cref="TimeSpan.Zero"/> = none.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 

@@ -1,12 +1,15 @@
 using Headroom.Load;
+using static Headroom.Tests.Load.LoadEngines;
 using Microsoft.AspNetCore.Http;
 
 namespace Headroom.Tests.Load;
 
 public sealed class FixedRateTests
 {
-    [Fact]
-    public async Task RunAsync_Rate200For3Seconds_Sends600Within5Percent()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_Rate200For3Seconds_Sends600Within5Percent(string engine)
     {
         var served = 0;
         await using var target = await KestrelTarget.StartAsync(context =>
@@ -16,7 +19,7 @@ public sealed class FixedRateTests
         }, TestContext.Current.CancellationToken);
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, TotalRate = 200, Duration = TimeSpan.FromSeconds(3), Concurrency = 10 },
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, TotalRate = 200, Duration = TimeSpan.FromSeconds(3), Concurrency = 10 },
             null, TestContext.Current.CancellationToken);
 
         Assert.InRange(served, 570, 630);
@@ -24,8 +27,10 @@ public sealed class FixedRateTests
         Assert.InRange(report.TotalSeconds, 2.85, 3.5);
     }
 
-    [Fact]
-    public async Task RunAsync_TargetStallingOnceForASecond_CorrectedP99ShowsTheStallUncorrectedDoesNot()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_TargetStallingOnceForASecond_CorrectedP99ShowsTheStallUncorrectedDoesNot(string engine)
     {
         var served = 0;
         await using var target = await KestrelTarget.StartAsync(async context =>
@@ -39,7 +44,7 @@ public sealed class FixedRateTests
 
         // One worker: while the stalled request waits, the requests due behind it cannot be sent (coordinated omission).
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, TotalRate = 100, Duration = TimeSpan.FromSeconds(3), Concurrency = 1 },
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, TotalRate = 100, Duration = TimeSpan.FromSeconds(3), Concurrency = 1 },
             null, TestContext.Current.CancellationToken);
 
         Assert.True(report.CoordinatedOmissionCorrected);

@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using Headroom.Load;
+using static Headroom.Tests.Load.LoadEngines;
 
 namespace Headroom.Tests.Load;
 
 public sealed class KilledTargetTests
 {
-    [Fact]
-    public async Task RunAsync_TargetKilledMidRun_CountsErrorsAndEndsWithoutHanging()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_TargetKilledMidRun_CountsErrorsAndEndsWithoutHanging(string engine)
     {
         await using var target = await GoLoadTarget.StartAsync(TestContext.Current.CancellationToken);
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -23,7 +26,7 @@ public sealed class KilledTargetTests
         var clock = Stopwatch.StartNew();
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, Requests = 30_000, Concurrency = 10, Timeout = TimeSpan.FromSeconds(2) },
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Requests = 30_000, Concurrency = 10, Timeout = TimeSpan.FromSeconds(2) },
             progress, bound.Token);
 
         Assert.Equal(1, killed);

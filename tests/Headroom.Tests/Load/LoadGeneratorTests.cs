@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Headroom.Load;
+using static Headroom.Tests.Load.LoadEngines;
 using Microsoft.AspNetCore.Http;
 
 namespace Headroom.Tests.Load;
@@ -14,8 +15,10 @@ public sealed class LoadGeneratorTests
         return cts.Token;
     }
 
-    [Fact]
-    public async Task RunAsync_N1000C7_SendsExactly1000()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_N1000C7_SendsExactly1000(string engine)
     {
         var served = 0;
         await using var target = await KestrelTarget.StartAsync(async context =>
@@ -25,7 +28,7 @@ public sealed class LoadGeneratorTests
         }, TestContext.Current.CancellationToken);
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, Requests = 1000, Concurrency = 7 }, null, Bounded(TimeSpan.FromSeconds(60)));
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Requests = 1000, Concurrency = 7 }, null, Bounded(TimeSpan.FromSeconds(60)));
 
         Assert.Equal(1000, served);
         Assert.Equal(1000, report.Requests);
@@ -35,8 +38,10 @@ public sealed class LoadGeneratorTests
         Assert.Equal(1000, report.DecodeLatencyHistogram().TotalCount);
     }
 
-    [Fact]
-    public async Task RunAsync_TargetWithKnownStatusMix_CountsEachStatusExactly()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_TargetWithKnownStatusMix_CountsEachStatusExactly(string engine)
     {
         var served = 0;
         await using var target = await KestrelTarget.StartAsync(context =>
@@ -48,14 +53,16 @@ public sealed class LoadGeneratorTests
         }, TestContext.Current.CancellationToken);
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, Requests = 1000, Concurrency = 10 }, null, Bounded(TimeSpan.FromSeconds(60)));
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Requests = 1000, Concurrency = 10 }, null, Bounded(TimeSpan.FromSeconds(60)));
 
         Assert.Equal([new(200, 600), new(404, 300), new(500, 100)], report.StatusCodes);
         Assert.Equal(0, report.ErrorCount);
     }
 
-    [Fact]
-    public async Task RunAsync_TargetClosingEveryConnectionAfterItsResponse_AllRequestsSucceed()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_TargetClosingEveryConnectionAfterItsResponse_AllRequestsSucceed(string engine)
     {
         await using var target = await KestrelTarget.StartAsync(context =>
         {
@@ -64,15 +71,17 @@ public sealed class LoadGeneratorTests
         }, TestContext.Current.CancellationToken);
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, Requests = 300, Concurrency = 5 }, null, Bounded(TimeSpan.FromSeconds(60)));
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Requests = 300, Concurrency = 5 }, null, Bounded(TimeSpan.FromSeconds(60)));
 
         Assert.Equal(300, report.CountOf(200));
         Assert.Equal(0, report.ErrorCount);
         Assert.True(report.Details.DnsDialup.SlowestSeconds > 0, "every request should have dialled a new connection");
     }
 
-    [Fact]
-    public async Task RunAsync_TargetClosingWithoutAnswering_CountsClosedErrorsAndEnds()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_TargetClosingWithoutAnswering_CountsClosedErrorsAndEnds(string engine)
     {
         await using var target = new RawTcpTarget(async (connection, ct) =>
         {
@@ -82,15 +91,17 @@ public sealed class LoadGeneratorTests
         });
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, Requests = 50, Concurrency = 5 }, null, Bounded(TimeSpan.FromSeconds(30)));
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Requests = 50, Concurrency = 5 }, null, Bounded(TimeSpan.FromSeconds(30)));
 
         Assert.Equal(50, report.Requests);
         Assert.Equal(0, report.Responses);
         Assert.Equal(50, report.CountOf(LoadErrorKind.Closed) + report.CountOf(LoadErrorKind.Reset));
     }
 
-    [Fact]
-    public async Task RunAsync_StallingTarget_CountsTimeoutsAndEndsWithinTheTimeout()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_StallingTarget_CountsTimeoutsAndEndsWithinTheTimeout(string engine)
     {
         await using var target = new RawTcpTarget(async (connection, ct) =>
         {
@@ -100,7 +111,7 @@ public sealed class LoadGeneratorTests
         var clock = Stopwatch.StartNew();
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, Requests = 6, Concurrency = 3, Timeout = TimeSpan.FromMilliseconds(500) },
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Requests = 6, Concurrency = 3, Timeout = TimeSpan.FromMilliseconds(500) },
             null, Bounded(TimeSpan.FromSeconds(30)));
 
         Assert.Equal(6, report.CountOf(LoadErrorKind.Timeout));
@@ -109,8 +120,10 @@ public sealed class LoadGeneratorTests
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
     }
 
-    [Fact]
-    public async Task RunAsync_DurationWithStallingTargetAndNoTimeout_EndsAtTheDuration()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_DurationWithStallingTargetAndNoTimeout_EndsAtTheDuration(string engine)
     {
         await using var target = new RawTcpTarget(async (connection, ct) =>
         {
@@ -120,15 +133,17 @@ public sealed class LoadGeneratorTests
         var clock = Stopwatch.StartNew();
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, Duration = TimeSpan.FromSeconds(1), Concurrency = 2, Timeout = TimeSpan.Zero },
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Duration = TimeSpan.FromSeconds(1), Concurrency = 2, Timeout = TimeSpan.Zero },
             null, Bounded(TimeSpan.FromSeconds(30)));
 
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
         Assert.Equal(0, report.Responses);
     }
 
-    [Fact]
-    public async Task RunAsync_NothingListening_ReportsConnectionRefused()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_NothingListening_ReportsConnectionRefused(string engine)
     {
         Uri url;
         using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
@@ -138,14 +153,16 @@ public sealed class LoadGeneratorTests
         }
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = url, Requests = 20, Concurrency = 2 }, null, Bounded(TimeSpan.FromSeconds(30)));
+            new LoadOptions { Engine = Parse(engine), Url = url, Requests = 20, Concurrency = 2 }, null, Bounded(TimeSpan.FromSeconds(30)));
 
         Assert.Equal([LoadErrorKind.Refused], report.Errors.Select(e => e.Kind));
         Assert.Equal(20, report.CountOf(LoadErrorKind.Refused));
     }
 
-    [Fact]
-    public async Task RunAsync_Cancelled_ThrowsAndStopsPromptly()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_Cancelled_ThrowsAndStopsPromptly(string engine)
     {
         await using var target = new RawTcpTarget(async (connection, ct) =>
         {
@@ -157,13 +174,15 @@ public sealed class LoadGeneratorTests
         var clock = Stopwatch.StartNew();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, Requests = 10, Concurrency = 2, Timeout = TimeSpan.Zero }, null, cts.Token));
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Requests = 10, Concurrency = 2, Timeout = TimeSpan.Zero }, null, cts.Token));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"cancellation took {clock.Elapsed}");
     }
 
-    [Fact]
-    public async Task RunAsync_Warmup_IsSentButNotCounted()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_Warmup_IsSentButNotCounted(string engine)
     {
         var served = 0;
         await using var target = await KestrelTarget.StartAsync(context =>
@@ -173,15 +192,17 @@ public sealed class LoadGeneratorTests
         }, TestContext.Current.CancellationToken);
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, Requests = 100, Concurrency = 4, Warmup = 30 }, null, Bounded(TimeSpan.FromSeconds(30)));
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Requests = 100, Concurrency = 4, Warmup = 30 }, null, Bounded(TimeSpan.FromSeconds(30)));
 
         Assert.Equal(130, served);
         Assert.Equal(100, report.Requests);
         Assert.Equal(30, report.WarmupRequests);
     }
 
-    [Fact]
-    public async Task RunAsync_SameOriginRedirect_IsFollowed()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_SameOriginRedirect_IsFollowed(string engine)
     {
         await using var target = await KestrelTarget.StartAsync(context =>
         {
@@ -194,17 +215,19 @@ public sealed class LoadGeneratorTests
         }, TestContext.Current.CancellationToken);
 
         var followed = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = new Uri(target.Url, "/old"), Requests = 10, Concurrency = 2 }, null, Bounded(TimeSpan.FromSeconds(30)));
+            new LoadOptions { Engine = Parse(engine), Url = new Uri(target.Url, "/old"), Requests = 10, Concurrency = 2 }, null, Bounded(TimeSpan.FromSeconds(30)));
         var notFollowed = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = new Uri(target.Url, "/old"), Requests = 10, Concurrency = 2, DisableRedirects = true },
+            new LoadOptions { Engine = Parse(engine), Url = new Uri(target.Url, "/old"), Requests = 10, Concurrency = 2, DisableRedirects = true },
             null, Bounded(TimeSpan.FromSeconds(30)));
 
         Assert.Equal(10, followed.CountOf(200));
         Assert.Equal(10, notFollowed.CountOf(302));
     }
 
-    [Fact]
-    public async Task RunAsync_ChunkedBodiesAndPostWithBody_AreReadWhole()
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_ChunkedBodiesAndPostWithBody_AreReadWhole(string engine)
     {
         await using var target = await KestrelTarget.StartAsync(async context =>
         {
@@ -217,10 +240,73 @@ public sealed class LoadGeneratorTests
         }, TestContext.Current.CancellationToken);
 
         var report = await LoadGenerator.RunAsync(
-            new LoadOptions { Url = target.Url, Method = "POST", Body = "0123456789"u8.ToArray(), Requests = 200, Concurrency = 4 },
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Method = "POST", Body = "0123456789"u8.ToArray(), Requests = 200, Concurrency = 4 },
             null, Bounded(TimeSpan.FromSeconds(30)));
 
         Assert.Equal(200, report.CountOf(200));
         Assert.Equal(200 * 20, report.TotalDataBytes);
+    }
+
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_RatePerWorker_PacesEachWorker(string engine)
+    {
+        await using var target = await KestrelTarget.StartAsync(context => context.Response.WriteAsync("ok"), TestContext.Current.CancellationToken);
+
+        // -q 20 -c 2 -z 1s: each worker sends at most 20 a second, so about 40 in all (hey's meaning of -q).
+        var report = await LoadGenerator.RunAsync(
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, RatePerWorker = 20, Concurrency = 2, Duration = TimeSpan.FromSeconds(1) },
+            null, Bounded(TimeSpan.FromSeconds(30)));
+
+        Assert.InRange(report.Requests, 36, 44);
+        Assert.Equal(0, report.ErrorCount);
+    }
+
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_DisableKeepAlive_OpensOneConnectionPerRequest(string engine)
+    {
+        var connections = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        await using var target = await KestrelTarget.StartAsync(context =>
+        {
+            connections.TryAdd(context.Connection.Id, 0);
+            return context.Response.WriteAsync("ok");
+        }, TestContext.Current.CancellationToken);
+
+        var report = await LoadGenerator.RunAsync(
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Requests = 60, Concurrency = 3, DisableKeepAlive = true },
+            null, Bounded(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(60, report.CountOf(200));
+        Assert.Equal(60, connections.Count);
+    }
+
+    [Theory]
+    [InlineData("EventLoop")]
+    [InlineData("Async")]
+    public async Task RunAsync_BodyLargerThanTheSocketBuffer_IsSentWhole(string engine)
+    {
+        var body = new byte[8 * 1024 * 1024];
+        Random.Shared.NextBytes(body);
+        long received = 0;
+        await using var target = await KestrelTarget.StartAsync(async context =>
+        {
+            var buffer = new byte[64 * 1024];
+            int n;
+            while ((n = await context.Request.Body.ReadAsync(buffer)) > 0)
+            {
+                Interlocked.Add(ref received, n);
+            }
+            await context.Response.WriteAsync("ok");
+        }, TestContext.Current.CancellationToken);
+
+        var report = await LoadGenerator.RunAsync(
+            new LoadOptions { Engine = Parse(engine), Url = target.Url, Method = "PUT", Body = body, Requests = 4, Concurrency = 2 },
+            null, Bounded(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(4, report.CountOf(200));
+        Assert.Equal(4L * body.Length, Interlocked.Read(ref received));
     }
 }
