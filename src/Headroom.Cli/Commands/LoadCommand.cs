@@ -10,8 +10,9 @@ internal static class LoadCommand
     public static Command Create()
     {
         var command = new Command("load",
-            "Send HTTP load to a URL and print hey's report (hey's flags and layout). Plain http runs on pooled raw " +
-            "sockets with the request serialised once; https uses a slower TLS path (SslStream). All -n requests are " +
+            "Send HTTP load to a URL and print hey's report (hey's flags and layout). Plain http on Linux runs on " +
+            "Headroom's own epoll loops (one thread per core, as wrk) with the request serialised once; https and other " +
+            "systems use async .NET sockets (slower; TLS through SslStream). All -n requests are " +
             "sent (hey drops n mod c). Latencies live in an HdrHistogram, so there is no cap on the number of requests.");
         Option[] options =
         [
