@@ -13,7 +13,8 @@ internal static class K8sCommand
         var k8s = new Command("k8s", "Kubernetes runner housekeeping.");
         var restore = new Command("restore",
             "Restore a Deployment's container resources and env saved by the Kubernetes runner (the headroom.dev/original " +
-            "annotation) and remove Headroom's annotations. Idempotent: nothing to restore is not an error.");
+            "annotation) and remove Headroom's annotations, and delete the clones --parallel made (NAME-headroom-N). " +
+            "Idempotent: nothing to restore is not an error.");
         restore.Arguments.Add(s_deployment);
         restore.Options.Add(KubernetesRunnerOptions.Namespace);
         restore.Options.Add(KubernetesRunnerOptions.Context);
@@ -29,9 +30,25 @@ internal static class K8sCommand
         // The container is named in the saved annotation; the target's container is not used by a restore.
         await using var executor = new K8sTrialExecutor(connection, new DeploymentTarget(name, ""), null, new K8sRunnerOptions());
         var restored = await executor.RestoreAsync(cancellationToken);
-        await parsed.InvocationConfiguration.Output.WriteLineAsync(restored
+        var output = parsed.InvocationConfiguration.Output;
+        await output.WriteLineAsync(restored
             ? $"restored deployment/{name} in {connection.Where}"
             : $"deployment/{name} has nothing to restore (no {OriginalContainer.Annotation} annotation)");
+        IReadOnlyList<string> clones;
+        try
+        {
+            clones = await DeploymentClones.SweepAsync(connection, name, cancellationToken);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Forbidden)
+        {
+            // A Role without --parallel's verbs: there can be no clones to delete.
+            await output.WriteLineAsync($"did not look for --parallel clones of deployment/{name}: listing deployments is not allowed");
+            return 0;
+        }
+        if (clones.Count > 0)
+        {
+            await output.WriteLineAsync($"deleted {clones.Count} clone{(clones.Count == 1 ? "" : "s")} of deployment/{name}: {string.Join(", ", clones)}");
+        }
         return 0;
     }
 }

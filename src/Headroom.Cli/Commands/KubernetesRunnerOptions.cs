@@ -81,8 +81,30 @@ internal static class KubernetesRunnerOptions
     {
         public Trials.ITrialExecutor Create(Specs.StudySpec spec)
         {
+            if (spec.Parallel is > 1 and var parallel)
+            {
+                return new DeploymentClonePool(Connect(parsed), Target(parsed), CloneSlots(spec, parallel));
+            }
             var (load, address, ready, stats) = SpecDeploymentTargets.ForKubernetesRunner(spec, BaseUrl(parsed));
             return new K8sTrialExecutor(Connect(parsed), Target(parsed), load, RunnerOptions(new LocalRunnerOptions(), address, ready, stats));
+        }
+
+        /// <summary>Each clone's load and port-forwards, on local ports no other clone uses.</summary>
+        private static List<CloneSlotSettings> CloneSlots(Specs.StudySpec spec, int parallel)
+        {
+            var slots = new List<CloneSlotSettings>();
+            var used = new HashSet<int>();
+            for (var attempt = 0; slots.Count < parallel; attempt++)
+            {
+                var (load, address, ready, stats) = SpecDeploymentTargets.ForKubernetesRunner(spec, null);
+                if (address.Forwards.Values.Any(used.Contains) && attempt < 10 * parallel)
+                {
+                    continue;
+                }
+                used.UnionWith(address.Forwards.Values);
+                slots.Add(new CloneSlotSettings(load, RunnerOptions(new LocalRunnerOptions(), address, ready, stats)));
+            }
+            return slots;
         }
 
         public Func<Trials.TrialResult, string, CancellationToken, Task>? SaveSamples { get; } =

@@ -30,11 +30,12 @@ internal sealed class StudyCommandOptions
     public Option<string?> FloorKnobs { get; } = new("--floor-knobs") { Description = "The knob set the floor search runs with (default the runtime's preset)." };
     public Option<int?> Repeats { get; } = new("--repeats") { Description = $"Interleaved rounds of the matrix (default {MatrixOptions.DefaultRepeats})." };
     public Option<string?> Runtime { get; } = new("--runtime") { Description = "The target's runtime: go, dotnet, jvm, node (picks the default knob set and the runtime limit)." };
+    public Option<int?> Parallel { get; } = new("--parallel") { Description = $"With --runner k8s: run this many trials at once, each on its own clone of the Deployment (NAME-headroom-1..N, one replica, labels no Service selects, spread over nodes, deleted at the end); the original is not changed. Edge searches probe N limits a round, matrix cells run side by side (default 1, at most {MaxParallel})." };
     public Option<double?> Margin { get; } = new("--margin") { Description = $"Recommended limit = healthy edge x (1 + margin) (default {RecommendOptions.DefaultMargin.ToString(CultureInfo.InvariantCulture)})." };
 
     public void AddTo(Command command, bool matrix, bool floor)
     {
-        Option[] common = [Spec, SampleTargetOption.Target, Load, Out, Resume, Resolution, Confirm, Healthy, BaselineRuns, Strategy, Min, Max, Runtime, Margin, .. ContainerRunnerOptions.All];
+        Option[] common = [Spec, SampleTargetOption.Target, Load, Out, Resume, Resolution, Confirm, Healthy, BaselineRuns, Strategy, Min, Max, Runtime, Margin, Parallel, .. ContainerRunnerOptions.All];
         foreach (var option in common)
         {
             command.Options.Add(option);
@@ -76,6 +77,7 @@ internal sealed class StudyCommandOptions
             throw new UserInputException($"--baseline-runs {spec.BaselineRuns} is not valid: at least one unlimited run is needed");
         }
         if (ContainerRunnerOptions.ReadCpus(parsed) is { } cpus) spec = spec with { Cpus = cpus };
+        if (parsed.GetValue(Parallel) is { } parallel) spec = spec with { Parallel = ReadParallel(parsed, parallel) };
         if (parsed.GetValue(Repeats) is { } repeats) spec = spec with { Repeats = repeats };
         if (parsed.GetValue(Limits) is { Length: > 0 } limits) spec = spec with { Limits = limits.Select(l => MemoryQuantity.Parse(l, "--limits")).ToList() };
         if (parsed.GetValue(Knobs) is { Length: > 0 } knobs) spec = spec with { KnobSets = knobs.Select(k => Resolve(spec, k)).ToList() };
@@ -84,6 +86,31 @@ internal sealed class StudyCommandOptions
         spec.MatrixOptions().Validate();
         new RecommendOptions { Margin = spec.Margin }.Validate();
         return spec;
+    }
+
+    /// <summary>Clones cost a pod each on the cluster; more than this is more likely a typo than a plan.</summary>
+    public const int MaxParallel = 32;
+
+    /// <summary>--parallel N: null for 1 (the spec keeps its hash), N for more when the runner has clones to run them on.</summary>
+    private static int? ReadParallel(ParseResult parsed, int parallel)
+    {
+        if (parallel is < 1 or > MaxParallel)
+        {
+            throw new UserInputException($"--parallel must be from 1 to {MaxParallel} (got {parallel})");
+        }
+        if (parallel == 1)
+        {
+            return null;
+        }
+        if (!KubernetesRunnerOptions.IsKubernetes(parsed))
+        {
+            throw new UserInputException($"--parallel {parallel} runs trials on clones of a Deployment and needs --runner k8s; the {parsed.GetValue(ContainerRunnerOptions.Runner) ?? "local"} runner runs one trial at a time");
+        }
+        if (parsed.GetValue(KubernetesRunnerOptions.Url) is not null)
+        {
+            throw new UserInputException("--parallel reaches each clone through its own port-forward, and no Service routes to the clones: drop --url");
+        }
+        return parallel;
     }
 
     private static EdgeStrategy ParseStrategy(string value) => value.ToLowerInvariant() switch

@@ -71,7 +71,8 @@ internal static class StudyTables
             }
         }
         var off = edge.PredictionErrorBytes is { } e ? $", off by {(e >= 0 ? "+" : "-")}{Mi(Math.Abs(e))}" : "";
-        console.MarkupLineInterpolated($"predicted {Mi(edge.Prediction.Edge?.Bytes)}{off}; {edge.TrialsUsed} trials, {Seconds(edge.TrialTime)}");
+        var rounds = edge.Rounds < edge.TrialsUsed ? $" in {edge.Rounds} rounds" : "";
+        console.MarkupLineInterpolated($"predicted {Mi(edge.Prediction.Edge?.Bytes)}{off}; {edge.TrialsUsed} trials{rounds}, {Seconds(edge.TrialTime)}");
     }
 
     private static void Matrix(IAnsiConsole console, MatrixResult matrix)

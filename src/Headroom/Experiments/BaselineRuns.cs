@@ -9,6 +9,30 @@ namespace Headroom.Experiments;
 /// </summary>
 public static class BaselineRuns
 {
+    /// <summary>
+    /// The unlimited runs: one after another, stopping at the first that fails (nothing to compare with then), or with
+    /// several slots all at once.
+    /// </summary>
+    public static async Task<IReadOnlyList<TrialResult>> RunAsync(ITrialExecutor executor, int runs, CancellationToken cancellationToken)
+    {
+        var request = new TrialRequest(null, Knobs.KnobSet.None) { Purpose = "baseline (unlimited)" };
+        if (TrialSlots.Of(executor) > 1)
+        {
+            return await TrialBatch.RunAsync(executor, Enumerable.Repeat(request, runs).ToList(), null, cancellationToken);
+        }
+        var results = new List<TrialResult>();
+        for (var i = 0; i < runs; i++)
+        {
+            var run = await executor.RunAsync(request, null, cancellationToken);
+            results.Add(run);
+            if (!run.Survived)
+            {
+                break;
+            }
+        }
+        return results;
+    }
+
     public static TrialResult Combine(IReadOnlyList<TrialResult> runs)
     {
         if (runs.Count == 0)

@@ -126,7 +126,9 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
                 k--;
                 continue;
             }
-            await run.RunTrialAsync(k, "scan");
+            // The trials this limit still needs, side by side when there are slots for them.
+            var needed = Math.Max(1, options.Confirm - run.TrialsAt(k));
+            await run.RunRoundAsync([.. Enumerable.Repeat((k, "scan"), Math.Min(run.Slots, needed))]);
         }
         if (lastPassed is not { } survival)
         {
@@ -163,19 +165,24 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
         private readonly Dictionary<long, List<TrialResult>> _byLimit = [];
         private readonly HealthCriteria _health = new(baseline.Load!, options.Healthy, options.P99Factor);
         private string _search = "survival";
+        private int _rounds;
+
+        public int Slots { get; } = TrialSlots.Of(executor);
 
         public IReadOnlyCollection<long> Tested => _byLimit.Keys;
+
+        public int TrialsAt(long k) => _byLimit.TryGetValue(k, out var trials) ? trials.Count : 0;
 
         public LimitGridSearch SurvivalSearch()
         {
             _search = "survival";
-            return new LimitGridSearch(SurvivalVerdict, RunTrialAsync, OutOfTrials);
+            return new LimitGridSearch(SurvivalVerdict, RunRoundAsync, TrialsLeft, TrialsAt, options.Confirm, Slots);
         }
 
         public LimitGridSearch HealthySearch(long survivalEdge)
         {
             _search = "healthy";
-            return new LimitGridSearch(k => k < survivalEdge ? LimitVerdict.Fail : HealthyVerdict(k), RunTrialAsync, OutOfTrials);
+            return new LimitGridSearch(k => k < survivalEdge ? LimitVerdict.Fail : HealthyVerdict(k), RunRoundAsync, TrialsLeft, TrialsAt, options.Confirm, Slots);
         }
 
         public LimitVerdict SurvivalVerdict(long k)
@@ -219,22 +226,27 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
                 Medians.Median(trials.Select(t => t.Load!.RequestsPerSecond)),
                 Medians.MedianOrNull(trials.Select(t => t.Load!.P99Latency))!.Value));
 
-        private bool OutOfTrials() => _trials.Count >= options.MaxTrials;
+        private int TrialsLeft() => options.MaxTrials - _trials.Count;
 
-        public async Task RunTrialAsync(long k, string step)
+        /// <summary>One round: its trials run side by side (one after another with one slot) and count in their order.</summary>
+        public async Task RunRoundAsync(IReadOnlyList<(long Limit, string Step)> round)
         {
-            var limit = new MemoryQuantity(k * options.Resolution.Bytes);
-            var request = new TrialRequest(limit, knobs)
+            _rounds++;
+            var requests = round.Select((t, i) => new TrialRequest(new MemoryQuantity(t.Limit * options.Resolution.Bytes), knobs)
             {
-                Purpose = string.Create(CultureInfo.InvariantCulture, $"{_search} {step} #{_trials.Count + 1}"),
-            };
-            var result = await executor.RunAsync(request, progress, cancellationToken);
-            if (!_byLimit.TryGetValue(k, out var list))
+                Purpose = string.Create(CultureInfo.InvariantCulture, $"{_search} {t.Step} #{_trials.Count + 1 + i}"),
+            }).ToList();
+            var results = await TrialBatch.RunAsync(executor, requests, progress, cancellationToken);
+            for (var i = 0; i < round.Count; i++)
             {
-                _byLimit[k] = list = [];
+                var (k, step) = round[i];
+                if (!_byLimit.TryGetValue(k, out var list))
+                {
+                    _byLimit[k] = list = [];
+                }
+                list.Add(results[i]);
+                _trials.Add(new EdgeTrial(_trials.Count + 1, _search, step, results[i], _health.IsHealthyUnderLimit(results[i])) { Round = _rounds });
             }
-            list.Add(result);
-            _trials.Add(new EdgeTrial(_trials.Count + 1, _search, step, result, _health.IsHealthyUnderLimit(result)));
         }
 
         public EdgeSearchResult Result(

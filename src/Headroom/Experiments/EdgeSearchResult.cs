@@ -8,6 +8,9 @@ namespace Headroom.Experiments;
 /// <c>bracket</c>, <c>bisect</c>, <c>confirm</c>), and whether it was healthy against the baseline.</summary>
 public sealed record EdgeTrial(int Number, string Search, string Step, TrialResult Result, bool Healthy)
 {
+    /// <summary>The round of the search it ran in: trials of one round ran side by side (one per round with one slot).</summary>
+    public int Round { get; init; }
+
     public MemoryQuantity Limit => Result.Request.Limit ?? throw new InvalidOperationException("an edge trial always has a limit");
 }
 
@@ -39,6 +42,9 @@ public sealed record EdgeSearchResult(
     string? NoHealthyEdgeMessage)
 {
     public int TrialsUsed => Trials.Count;
+
+    /// <summary>Rounds of the search: the trials with one slot, fewer when trials ran side by side.</summary>
+    public int Rounds => Trials.Count == 0 ? 0 : Trials.Max(t => t.Round);
 
     /// <summary>The sum of the trials' wall times (replayed trials count with their recorded time).</summary>
     public TimeSpan TrialTime => Trials.Aggregate(TimeSpan.Zero, (sum, t) => sum + t.Result.WallTime);

@@ -44,16 +44,15 @@ public sealed class MatrixExperiment(ITrialExecutor executor, MatrixOptions opti
         {
             throw new UserInputException("the matrix needs at least one limit and one knob set");
         }
-        var trials = new List<MatrixTrial>();
-        foreach (var (round, limit, knobs) in Plan(limits, knobSets, options.Repeats))
+        // Every cell of every round is independent: with several slots they run side by side, still started in the
+        // interleaved order.
+        var plan = Plan(limits, knobSets, options.Repeats);
+        var requests = plan.Select(p => new TrialRequest(p.Limit.Limit, p.Knobs)
         {
-            var request = new TrialRequest(limit.Limit, knobs)
-            {
-                Purpose = string.Create(CultureInfo.InvariantCulture, $"matrix round {round}"),
-            };
-            var result = await executor.RunAsync(request, progress, cancellationToken);
-            trials.Add(new MatrixTrial(round, limit, knobs, result));
-        }
+            Purpose = string.Create(CultureInfo.InvariantCulture, $"matrix round {p.Round}"),
+        }).ToList();
+        var results = await TrialBatch.RunAsync(executor, requests, progress, cancellationToken);
+        var trials = plan.Zip(results, (p, result) => new MatrixTrial(p.Round, p.Limit, p.Knobs, result)).ToList();
         return Summarize(limits, knobSets, options.Repeats, trials, options);
     }
 

@@ -31,28 +31,25 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
             folder.WritePlan(plan);
         }
 
+        var slots = plan.Spec.Parallel ?? 1;
+        if (live is not null && TrialSlots.Of(live) != slots)
+        {
+            throw new UserInputException(
+                $"the study in {folder.Path} runs {slots} trial{(slots == 1 ? "" : "s")} at once (--parallel {slots}) but this runner has {TrialSlots.Of(live)}; resume it with the runner and --parallel it was started with");
+        }
+
         var started = _time.GetTimestamp();
         var tracker = new ProgressTracker(plan, progress);
         ITrialExecutor Phase(string phase)
         {
             tracker.Enter(phase);
-            return new RecordingTrialExecutor(folder, hash, phase, live, tracker.Finished, SaveSamples);
+            return new RecordingTrialExecutor(folder, hash, phase, live, tracker.Finished, SaveSamples, slots);
         }
 
         var spec = plan.Spec;
         var notes = new List<string>();
         var baselineExecutor = Phase(StudyPhases.Baseline);
-        var baselineRuns = new List<TrialResult>();
-        for (var i = 0; i < Math.Max(1, spec.BaselineRuns ?? 1); i++)
-        {
-            var run = await baselineExecutor.RunAsync(new TrialRequest(null, KnobSet.None) { Purpose = "baseline (unlimited)" }, null, cancellationToken);
-            baselineRuns.Add(run);
-            if (!run.Survived)
-            {
-                break;
-            }
-        }
-        var baseline = BaselineRuns.Combine(baselineRuns);
+        var baseline = BaselineRuns.Combine(await BaselineRuns.RunAsync(baselineExecutor, Math.Max(1, spec.BaselineRuns ?? 1), cancellationToken));
 
         EdgeSearchResult? edge = null;
         if (plan.Runs(StudyPhases.Edge))

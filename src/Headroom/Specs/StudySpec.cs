@@ -61,6 +61,13 @@ public sealed record StudySpec
 
     /// <summary>What a new study uses when neither the spec file nor the command line sets <see cref="BaselineRuns"/>.</summary>
     public const int DefaultBaselineRuns = 3;
+    /// <summary>
+    /// Trials run at once (the Kubernetes runner's <c>--parallel</c>: one clone of the Deployment each). The searches
+    /// form their batches from it, so it is part of the plan. Null: one at a time (kept null so older study folders
+    /// keep their spec hash).
+    /// </summary>
+    public int? Parallel { get; init; }
+
     /// <summary>The local runner's CPU quota in CPUs (0.25 = Kubernetes' 250m); null = no CPU limit.</summary>
     public double? Cpus { get; init; }
 

@@ -19,7 +19,10 @@ internal static class GoTwinScript
         Repeats = repeats,
     }, StudyPhases.All);
 
-    public static ScriptedTrialExecutor Executor(Action<int>? beforeTrial = null) => new((request, n) =>
+    public static ScriptedTrialExecutor Executor(Action<int>? beforeTrial = null) => new(Trial) { BeforeTrial = beforeTrial };
+
+    /// <summary>Trial <paramref name="n"/> (0-based) of the script; <paramref name="n"/> only adds a little noise to req/s.</summary>
+    public static ScriptedTrial Trial(TrialRequest request, int n)
     {
         if (ScriptedTrialExecutor.Unlimited(request))
         {
@@ -37,6 +40,5 @@ internal static class GoTwinScript
         return mi < 12 ? ScriptedTrial.Failed(TrialOutcome.OomKilled)
             : mi < 14 ? new ScriptedTrial(TrialOutcome.Survived, 713, 55, gc)
             : new ScriptedTrial(TrialOutcome.Survived, 9_800 + n % 3 * 40, 4.5, gc);
-    })
-    { BeforeTrial = beforeTrial };
+    }
 }

@@ -15,7 +15,7 @@ namespace Headroom.Tests.Kubernetes;
 /// <c>/app/work</c>; with <see cref="OomAfterRequests"/> set, the pod's container is OOM-killed after that many
 /// requests (lastState OOMKilled, exit 137, restartCount 1), and the app refuses work from then on.
 /// </summary>
-internal sealed class FakeApiServer : IAsyncDisposable
+internal sealed partial class FakeApiServer : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly KestrelTarget _server;
@@ -204,6 +204,10 @@ internal sealed class FakeApiServer : IAsyncDisposable
         const string deploymentPath = "/apis/apps/v1/namespaces/default/deployments/sales";
         lock (_lock)
         {
+            if (OtherDeploymentsApi(method, path, selector, body) is { } served)
+            {
+                return served;
+            }
             var revision = Revision();
             var hash = Hash(revision);
             var podName = $"sales-{hash}-x2k8q";

@@ -14,7 +14,7 @@ public class KubeconfigCollection;
 [Collection("kubeconfig")]
 public class K8sCommandTests
 {
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(FakeApiServer fake, params string[] args)
+    internal static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(FakeApiServer fake, params string[] args)
     {
         var folder = Directory.CreateTempSubdirectory("headroom-k8s-");
         var kubeconfig = Path.Combine(folder.FullName, "config");
@@ -43,7 +43,7 @@ public class K8sCommandTests
         {
             using var stdout = new StringWriter();
             using var stderr = new StringWriter();
-            var exit = await HeadroomApp.RunAsync(args[0] is "run" or "edge" ? [.. args, "--out", Path.Combine(folder.FullName, "out")] : args, stdout, stderr);
+            var exit = await HeadroomApp.RunAsync(args[0] is "run" or "edge" or "matrix" ? [.. args, "--out", Path.Combine(folder.FullName, "out")] : args, stdout, stderr);
             return (exit, stdout.ToString(), stderr.ToString());
         }
         finally

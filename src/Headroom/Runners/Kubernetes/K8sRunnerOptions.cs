@@ -24,6 +24,12 @@ public sealed record K8sRunnerOptions
     /// <summary>The longest the restore at the end (or on Ctrl+C) may take (30 s).</summary>
     public TimeSpan RestoreTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Puts the Deployment's saved container back at the end and on cancellation (true). False for Headroom's own
+    /// clones (<c>--parallel</c>), which are deleted instead.
+    /// </summary>
+    public bool RestoreOriginal { get; init; } = true;
+
     /// <summary>Where the pod answers: readiness, stats (null = none); the load's own URL is in the load.</summary>
     public Uri? ReadyUrl { get; init; }
 

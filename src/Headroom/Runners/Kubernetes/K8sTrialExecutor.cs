@@ -37,7 +37,7 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             var result = await RunCoreAsync(request, trial, progress, cancellationToken);
             return result with { WallTime = wall.Elapsed };
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && options.RestoreOriginal)
         {
             progress?.Report($"cancelled; restoring {target.Describe()}");
             await RestoreWithTimeoutAsync();
@@ -245,7 +245,7 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
     {
         try
         {
-            if (_patched)
+            if (_patched && options.RestoreOriginal)
             {
                 await RestoreWithTimeoutAsync();
             }
