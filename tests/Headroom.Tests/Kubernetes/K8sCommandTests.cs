@@ -14,7 +14,7 @@ public class KubeconfigCollection;
 [Collection("kubeconfig")]
 public class K8sCommandTests
 {
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(FakeApiServer fake, params string[] args)
+    internal static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(FakeApiServer fake, params string[] args)
     {
         var folder = Directory.CreateTempSubdirectory("headroom-k8s-");
         var kubeconfig = Path.Combine(folder.FullName, "config");
