@@ -35,6 +35,11 @@ internal static class RunReport
         Row(text, "process VmRSS", d.KernelBefore?.VmRssBytes, d.KernelAfter?.VmRssBytes);
         Line(text, string.Create(CultureInfo.InvariantCulture,
             $"Peak charged {Mib(result.Memory.PeakChargedBytes)} (anon {Mib(result.Memory.PeakAnonBytes)}, file {Mib(result.Memory.PeakFileBytes)}); major faults {result.Memory.MajorFaults?.ToString("N0", CultureInfo.InvariantCulture) ?? "-"}; {d.Samples.Count} samples"));
+        foreach (var source in d.MemorySources)
+        {
+            Line(text, string.Create(CultureInfo.InvariantCulture,
+                $"  peak from {source.Source}: {Mib(source.PeakBytes)} ({source.Readings} readings){(source.Note is null ? "" : $"; {source.Note}")}"));
+        }
         if (d.LoadReport is { } report)
         {
             Line(text, "");
@@ -88,6 +93,14 @@ internal static class RunReport
             Line(text, $"  cpu:          {Cgroups.CpuQuota.ToKubernetes(cpus)}");
         }
         Line(text, $"  memory:       {result.Request.Limit?.ToKubernetes() ?? "none"}");
+        if (d.Events.Count > 0)
+        {
+            Line(text, "Events:");
+            foreach (var e in d.Events)
+            {
+                Line(text, $"  {e}");
+            }
+        }
     }
 
     private static void Row(StringBuilder text, string name, long? before, long? after)

@@ -18,13 +18,16 @@ public sealed class CgroupV2MemoryCgroup(string directory) : MemoryCgroup(direct
 
     public override long ReadLimit() => CgroupFiles.ReadNumber(Directory, "memory.max") ?? long.MaxValue;
 
-    public override CgroupMemoryReading Read()
+    public override CgroupMemoryReading Read() => Parse(name => CgroupFiles.ReadText(Directory, name));
+
+    /// <summary>A reading from the files' texts by name (null: no such file), wherever they were read.</summary>
+    public static CgroupMemoryReading Parse(Func<string, string?> file)
     {
-        var stat = CgroupFiles.ParseKeyValues(CgroupFiles.ReadText(Directory, "memory.stat"));
-        var events = CgroupFiles.ParseKeyValues(CgroupFiles.ReadText(Directory, "memory.events"));
+        var stat = CgroupFiles.ParseKeyValues(file("memory.stat"));
+        var events = CgroupFiles.ParseKeyValues(file("memory.events"));
         return new CgroupMemoryReading(
-            UsageBytes: CgroupFiles.ReadNumber(Directory, "memory.current") ?? 0,
-            PeakBytes: CgroupFiles.ReadNumber(Directory, "memory.peak"),
+            UsageBytes: Number(file("memory.current")) ?? 0,
+            PeakBytes: Number(file("memory.peak")),
             AnonBytes: stat.GetValueOrDefault("anon"),
             FileBytes: stat.GetValueOrDefault("file"),
             ActiveFileBytes: stat.GetValueOrDefault("active_file"),
@@ -35,4 +38,6 @@ public sealed class CgroupV2MemoryCgroup(string directory) : MemoryCgroup(direct
             OomKills: events.TryGetValue("oom_kill", out var kills) ? kills : null,
             OomEvents: events.TryGetValue("oom", out var oom) ? oom : null);
     }
+
+    private static long? Number(string? text) => text is null ? null : CgroupFiles.ParseNumber(text);
 }

@@ -23,4 +23,9 @@ public sealed record MemorySample(
     [property: JsonPropertyName("vm_hwm")] long? VmHwmBytes,
     [property: JsonPropertyName("completed")] long? CompletedRequests,
     [property: JsonPropertyName("runtime")] RuntimeFigures? Runtime,
-    [property: JsonPropertyName("counters")] RuntimeFigures? Counters);
+    [property: JsonPropertyName("counters")] RuntimeFigures? Counters)
+{
+    /// <summary>The working set <c>metrics.k8s.io</c> last reported for the container (the Kubernetes runner), else null.</summary>
+    [JsonPropertyName("working_set")]
+    public long? WorkingSetBytes { get; init; }
+}

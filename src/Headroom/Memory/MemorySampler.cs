@@ -35,6 +35,9 @@ public sealed class MemorySampler : IAsyncDisposable
     /// <summary>Read instead of the cgroup's files when there is no cgroup here (the container runner's engine stats).</summary>
     public Func<CgroupMemoryReading?>? ReadingWithoutCgroup { get; set; }
 
+    /// <summary>The latest working set from a metrics API (the Kubernetes runner's metrics.k8s.io), written beside the cgroup's figures.</summary>
+    public Func<long?>? WorkingSet { get; set; }
+
     /// <summary>The trial's phase written into each sample (<c>start</c>, <c>ready</c>, <c>load</c>, <c>stop</c>).</summary>
     public string Phase { get; set; } = "start";
 
@@ -97,7 +100,10 @@ public sealed class MemorySampler : IAsyncDisposable
             status?.VmHwmBytes,
             CompletedRequests,
             _runtime(),
-            _counters());
+            _counters())
+        {
+            WorkingSetBytes = WorkingSet?.Invoke(),
+        };
         lock (_lock)
         {
             _samples.Add(sample);

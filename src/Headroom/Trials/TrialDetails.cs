@@ -37,5 +37,9 @@ public sealed record TrialDetails
     /// <summary>How the run before the last restart ended.</summary>
     public TerminationState? LastState { get; init; }
     public IReadOnlyList<string> OutputTail { get; init; } = [];
+    /// <summary>Each memory source's peak, named, with why a source gave nothing (the Kubernetes runner's metrics.k8s.io and exec).</summary>
+    public IReadOnlyList<MemorySourcePeak> MemorySources { get; init; } = [];
+    /// <summary>The cluster's events about the trial's pod and its ReplicaSet, as <c>kubectl describe</c> lists them.</summary>
+    public IReadOnlyList<TrialEvent> Events { get; init; } = [];
     public IReadOnlyList<MemorySample> Samples { get; init; } = [];
 }

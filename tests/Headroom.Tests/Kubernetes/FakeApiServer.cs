@@ -24,6 +24,8 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
     private int _rolloutReadsLeft;
     private int _work;
     private bool _killed;
+    private bool _evicted;
+    private readonly List<long> _workingSets = [];
 
     private FakeApiServer(KestrelTarget server) => _server = server;
 
@@ -46,6 +48,24 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
     /// <summary>Reads of the Deployment that show the rollout still in progress after each template change.</summary>
     public int RolloutReads { get; set; } = 2;
 
+    /// <summary>Whether <c>metrics.k8s.io</c> is served (a cluster with metrics-server); otherwise its list is a 404.</summary>
+    public bool MetricsServed { get; set; }
+
+    /// <summary>The container's cgroup as <c>exec cat</c> finds it: 2 (v2, with memory.peak), 1 (v1), null (no such files).</summary>
+    public int? CgroupVersion { get; set; }
+
+    /// <summary>The v2 <c>memory.peak</c> the fake container reports (its high-water mark since it started).</summary>
+    public long CgroupPeakBytes { get; set; } = 52 * 1024 * 1024;
+
+    /// <summary>exec is refused as RBAC refuses a Role without create on pods/exec.</summary>
+    public bool ForbidExec { get; set; }
+
+    /// <summary>The pod is evicted by the kubelet (node memory pressure) after this many requests to <c>/app/work</c>.</summary>
+    public int? EvictAfterRequests { get; set; }
+
+    /// <summary>The new pod cannot be scheduled (no node has the memory): it stays Pending and the rollout never completes.</summary>
+    public bool Unschedulable { get; set; }
+
     /// <summary>Called at each request to <c>/app/work</c> (tests cancel a trial from here).</summary>
     public Action<int>? OnWork { get; set; }
 
@@ -56,6 +76,18 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             lock (_lock)
             {
                 return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>Every working set (bytes) the metrics endpoint served.</summary>
+    public IReadOnlyList<long> WorkingSetsServed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _workingSets];
             }
         }
     }
@@ -97,6 +129,15 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             await AppAsync(context, path);
             return;
         }
+        if (path.EndsWith("/exec", StringComparison.Ordinal))
+        {
+            lock (_lock)
+            {
+                _requests.Add(new RecordedRequest(context.WebSockets.IsWebSocketRequest ? "EXEC" : request.Method, path, request.QueryString.Value ?? "", ""));
+            }
+            await FakeExec.ServeAsync(context, this);
+            return;
+        }
         if (context.WebSockets.IsWebSocketRequest && path.EndsWith("/portforward", StringComparison.Ordinal))
         {
             lock (_lock)
@@ -110,7 +151,8 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         {
             _requests.Add(new RecordedRequest(request.Method, path, request.QueryString.Value ?? "", body));
         }
-        var (status, json) = Api(request.Method, path, Uri.UnescapeDataString(request.Query["labelSelector"].ToString()), request.ContentType, body);
+        var (status, json) = Api(request.Method, path, Uri.UnescapeDataString(request.Query["labelSelector"].ToString()), request.ContentType, body,
+            Uri.UnescapeDataString(request.Query["fieldSelector"].ToString()));
         context.Response.StatusCode = status;
         context.Response.ContentType = path.EndsWith("/log", StringComparison.Ordinal) ? "text/plain" : "application/json";
         await context.Response.WriteAsync(json, context.RequestAborted);
@@ -126,8 +168,9 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             {
                 work = ++_work;
                 _killed = OomAfterRequests is { } n && work >= n && (OomBelowLimit is not { } below || CurrentLimit() < below);
+                _evicted = EvictAfterRequests is { } e && work >= e;
             }
-            killed = _killed;
+            killed = _killed || _evicted;
         }
         if (work > 0)
         {
@@ -199,7 +242,7 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         }
     }
 
-    private (int Status, string Body) Api(string method, string path, string selector, string? contentType, string body)
+    private (int Status, string Body) Api(string method, string path, string selector, string? contentType, string body, string fieldSelector)
     {
         const string deploymentPath = "/apis/apps/v1/namespaces/default/deployments/sales";
         lock (_lock)
@@ -241,8 +284,9 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                     {
                         _deployment["metadata"]!["generation"] = _deployment["metadata"]!["generation"]!.GetValue<long>() + 1;
                         _deployment["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"] = (revision + 1).ToString(CultureInfo.InvariantCulture);
-                        _rolloutReadsLeft = OomOnStart ? int.MaxValue : RolloutReads;
+                        _rolloutReadsLeft = OomOnStart || Unschedulable ? int.MaxValue : RolloutReads;
                         _killed = OomOnStart;
+                        _evicted = false;
                         _work = 0;
                     }
                     return (200, _deployment.ToJsonString());
@@ -258,6 +302,12 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                     return (200, Pod(hash).ToJsonString());
                 case ("GET", _) when path == $"/api/v1/namespaces/default/pods/{podName}/log":
                     return (200, "sales-api: listening on :3000\n");
+                case ("GET", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods") when !MetricsServed:
+                    return (404, Status(404, "the server could not find the requested resource"));
+                case ("GET", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods"):
+                    return (200, PodMetrics(podName, selector == $"pod-template-hash={hash}"));
+                case ("GET", "/api/v1/namespaces/default/events"):
+                    return (200, Events(podName, fieldSelector));
                 default:
                     return (404, Status(404, $"{method} {path} is not served"));
             }
@@ -291,12 +341,120 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         var pod = Recorded("pod.json");
         pod["metadata"]!["name"] = $"sales-{hash}-x2k8q";
         pod["metadata"]!["labels"]!["pod-template-hash"] = hash;
+        pod["metadata"]!["ownerReferences"]![0]!["name"] = $"sales-{hash}";
         if (_killed)
         {
             pod["status"]!["containerStatuses"] = new JsonArray(Recorded("container-status-oomkilled.json"));
         }
+        if (_evicted)
+        {
+            // As the kubelet leaves an evicted pod: Failed, reason Evicted, its container killed.
+            pod["status"] = Recorded("pod-status-evicted.json");
+        }
+        if (Unschedulable)
+        {
+            pod["spec"]!.AsObject().Remove("nodeName");
+            pod["status"] = Recorded("pod-status-unschedulable.json");
+        }
         return pod;
     }
+
+    /// <summary>
+    /// metrics-server's answer: the pod's working set, growing with the work done, in a new window each read; no
+    /// item for a pod whose container is not running.
+    /// </summary>
+    private string PodMetrics(string podName, bool matches)
+    {
+        var items = new List<JsonObject>();
+        if (matches && !_killed && !_evicted && !Unschedulable)
+        {
+            var bytes = 30L * 1024 * 1024 + Math.Min(_work, 400) * 32L * 1024;
+            _workingSets.Add(bytes);
+            items.Add(new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = podName, ["namespace"] = "default", ["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) },
+                ["timestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                ["window"] = "15.012s",
+                ["containers"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "sales-api",
+                    ["usage"] = new JsonObject { ["cpu"] = "12873911n", ["memory"] = $"{(bytes / 1024).ToString(CultureInfo.InvariantCulture)}Ki" },
+                }),
+            });
+        }
+        return new JsonObject { ["kind"] = "PodMetricsList", ["apiVersion"] = "metrics.k8s.io/v1beta1", ["metadata"] = new JsonObject(), ["items"] = new JsonArray([.. items]) }.ToJsonString();
+    }
+
+    /// <summary>The recorded events of the pod's story so far, renamed to the current pod; only what the field selector asks for.</summary>
+    private string Events(string podName, string fieldSelector)
+    {
+        var events = new List<JsonObject>();
+        if (fieldSelector == $"involvedObject.kind=Pod,involvedObject.name={podName}")
+        {
+            if (Unschedulable)
+            {
+                events.Add(Recorded("event-failedscheduling.json"));
+            }
+            else
+            {
+                events.AddRange(Recorded("events.json")["items"]!.AsArray().Select(e => e!.DeepClone().AsObject()));
+                if (OomOnStart)
+                {
+                    events.Add(Recorded("event-backoff.json"));
+                }
+                if (_evicted)
+                {
+                    events.Add(Recorded("event-evicted.json"));
+                }
+            }
+        }
+        foreach (var e in events)
+        {
+            e["involvedObject"]!["name"] = podName;
+            e["metadata"]!["name"] = $"{podName}.{e["metadata"]!["name"]!.GetValue<string>().Split('.')[1]}";
+        }
+        return List("EventList", [.. events]);
+    }
+
+    /// <summary>The text of a file in the fake container's memory cgroup, as <c>cat</c> prints it; null: no such file.</summary>
+    internal string? CgroupFile(string path)
+    {
+        lock (_lock)
+        {
+            if (_killed || _evicted || Unschedulable)
+            {
+                return null;
+            }
+            var usage = 20L * 1024 * 1024 + Math.Min(_work, 400) * 64L * 1024;
+            string Recorded(string folder, string name) =>
+                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cgroups", "Recorded", folder, name));
+            return (CgroupVersion, path) switch
+            {
+                (2, "/sys/fs/cgroup/memory.current") => $"{usage.ToString(CultureInfo.InvariantCulture)}\n",
+                (2, "/sys/fs/cgroup/memory.peak") => $"{Math.Max(CgroupPeakBytes, usage).ToString(CultureInfo.InvariantCulture)}\n",
+                (2, "/sys/fs/cgroup/memory.stat") => Recorded("v2-no-peak", "memory.stat"),
+                (2, "/sys/fs/cgroup/memory.events") => Recorded("v2-no-peak", "memory.events"),
+                (1, _) when path.StartsWith("/sys/fs/cgroup/memory/", StringComparison.Ordinal)
+                    && File.Exists(Path.Combine(AppContext.BaseDirectory, "Cgroups", "Recorded", "v1-alive-64mib", path["/sys/fs/cgroup/memory/".Length..])) =>
+                    Recorded("v1-alive-64mib", path["/sys/fs/cgroup/memory/".Length..]),
+                _ => null,
+            };
+        }
+    }
+
+    /// <summary>Whether the container can be exec'd into now (it is running).</summary>
+    internal bool ContainerRunning
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return !_killed && !_evicted && !Unschedulable;
+            }
+        }
+    }
+
+    internal static string StatusJson(int code, string message) => Status(code, message);
 
     private long CurrentLimit()
     {

@@ -12,6 +12,15 @@ public sealed record K8sRunnerOptions
     /// <summary>How often memory is sampled from the runtime's stats URL (1 s: each read is a request through the cluster's network).</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the container's cgroup files are read through <c>exec</c> (1 s; each read is one <c>cat</c> in the
+    /// container); null: not at all.
+    /// </summary>
+    public TimeSpan? CgroupInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often <c>metrics.k8s.io</c> is asked for the pod's working set (5 s; metrics-server's own window is 15–60 s); null: not at all.</summary>
+    public TimeSpan? MetricsInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long to wait for the readiness URL once the rollout is done (60 s).</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

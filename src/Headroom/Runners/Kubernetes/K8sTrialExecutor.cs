@@ -74,10 +74,11 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             var status = pod is null ? null : Status(pod);
             var log = pod is null ? [] : await PreviousLogAsync(pod, status, 0, cancellationToken);
             var (outcome, evidence) = PodOutcome.Classify(pod?.Metadata.Name ?? "(none)", status, 0, false, log,
-                $"rollout not done within {options.RolloutTimeout.TotalSeconds:0.#} s ({rollout.Description})");
-            return new TrialResult(request, outcome, evidence, null, Empty, status?.RestartCount ?? 0, TimeSpan.Zero)
+                $"rollout not done within {options.RolloutTimeout.TotalSeconds:0.#} s ({rollout.Description})", pod?.Status);
+            var events = await PodEvents.ListAsync(client, connection.Namespace, pod?.Metadata.Name, PodEvents.ReplicaSetOf(pod), cancellationToken);
+            return new TrialResult(request, outcome, WithWarnings(outcome, evidence, events), null, Empty, status?.RestartCount ?? 0, TimeSpan.Zero)
             {
-                Details = details with { Terminated = Termination(PodOutcome.Ended(status, 0)), OutputTail = log },
+                Details = details with { Terminated = Termination(PodOutcome.Ended(status, 0)), OutputTail = log, Events = events },
             };
         }
         _currentPod = pod.Metadata.Name;
@@ -95,7 +96,12 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
         var launch = new TargetLaunch([target.Describe()]) { ReadyUrl = options.ReadyUrl, StatsUrl = options.StatsUrl };
         var detector = new ThrashingDetector(request.Limit?.Bytes, new ThrashingSettings());
         await using var stats = options.StatsUrl is { } url ? new HttpStatsSource(_http, url, options.SampleInterval) : null;
-        await using var sampler = new MemorySampler(null, () => null, () => stats?.Latest, () => null, options.SampleInterval);
+        await using var observation = PodObservation.Start(connection, pod, target.Container, options, cancellationToken);
+        await using var sampler = new MemorySampler(null, () => null, () => stats?.Latest, () => null, options.SampleInterval)
+        {
+            ReadingWithoutCgroup = observation.Cgroup,
+            WorkingSet = observation.WorkingSet,
+        };
         stats?.Start(cancellationToken);
         sampler.Start();
         try
@@ -121,10 +127,11 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             var notReady = ready == ReadinessProbe.Result.TimedOut
                 ? $"{options.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s{(forwardError is null ? "" : $" (port-forward: {forwardError})")}"
                 : null;
-            var (outcome, evidence) = PodOutcome.Classify(name, status, restartsBefore, ready == ReadinessProbe.Result.Ready, log, notReady);
+            var (outcome, evidence) = PodOutcome.Classify(name, status, restartsBefore, ready == ReadinessProbe.Result.Ready, log, notReady, current.Status);
             sampler.Take();
             var samples = sampler.Samples;
-            return new TrialResult(request, outcome, evidence, loadRun?.Summary,
+            var (sources, events) = await observation.FinishAsync(current, samples, cancellationToken);
+            return new TrialResult(request, outcome, WithWarnings(outcome, evidence, events), loadRun?.Summary,
                 LocalTrialRun.Summarize(samples, after ?? before, null), (status?.RestartCount ?? restartsBefore) - restartsBefore, TimeSpan.Zero)
             {
                 Details = details with
@@ -136,6 +143,8 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
                     LastState = Termination(PodOutcome.Ended(status, restartsBefore) is { } e && status?.State?.Terminated is null ? e : null),
                     OutputTail = log,
                     Samples = samples,
+                    MemorySources = sources,
+                    Events = events,
                 },
             };
         }
@@ -158,7 +167,7 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
                 try
                 {
                     var current = await connection.Client.CoreV1.ReadNamespacedPodAsync(pod, connection.Namespace, cancellationToken: cancellationToken);
-                    if (PodOutcome.Ended(Status(current), restartsBefore) is not null)
+                    if (PodOutcome.Ended(Status(current), restartsBefore) is not null || current.Status?.Phase == "Failed")
                     {
                         return;
                     }
@@ -174,6 +183,10 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             // The trial is over (or cancelled): nothing more to watch.
         }
     }, CancellationToken.None);
+
+    /// <summary>A failed start or a crash gets the cluster's warnings (FailedScheduling, Evicted, BackOff) as its reasons.</summary>
+    private static string WithWarnings(TrialOutcome outcome, string evidence, IReadOnlyList<TrialEvent> events) =>
+        outcome is TrialOutcome.StartFailed or TrialOutcome.Crashed && PodEvents.Warnings(events) is { } warnings ? $"{evidence}; {warnings}" : evidence;
 
     private V1ContainerStatus? Status(V1Pod pod) => pod.Status?.ContainerStatuses?.FirstOrDefault(c => c.Name == target.Container);
 

@@ -1,4 +1,5 @@
 using k8s;
+using k8s.KubeConfigModels;
 
 namespace Headroom.Runners.Kubernetes;
 
@@ -6,51 +7,136 @@ namespace Headroom.Runners.Kubernetes;
 public sealed record KubeConnection(IKubernetes Client, string Namespace, string Where) : IDisposable
 {
     /// <summary>
-    /// Finds the configuration as kubectl does: the first file in <c>KUBECONFIG</c> that exists, else <c>~/.kube/config</c>,
-    /// else the pod's service account when running in a cluster; <paramref name="context"/> and
-    /// <paramref name="namespaceName"/> override the current context and its namespace.
+    /// Finds the configuration as kubectl does: the files of <c>KUBECONFIG</c> (separated by ':') merged, the first to
+    /// set a value winning; else <c>~/.kube/config</c>; else the pod's service account when running in a cluster.
+    /// <paramref name="context"/> and <paramref name="namespaceName"/> override the current context and its namespace.
     /// </summary>
-    public static KubeConnection Open(string? context, string? namespaceName)
+    public static KubeConnection Open(string? context, string? namespaceName) =>
+        Open(context, namespaceName, System.Environment.GetEnvironmentVariable("KUBECONFIG"), KubernetesClientConfiguration.KubeConfigDefaultLocation);
+
+    /// <summary>As <see cref="Open(string?, string?)"/>, with the value of <c>KUBECONFIG</c> and the default file given.</summary>
+    public static KubeConnection Open(string? context, string? namespaceName, string? kubeconfigVariable, string defaultFile)
     {
-        var config = Configuration(context);
+        var config = Configuration(context, kubeconfigVariable, defaultFile);
         var ns = namespaceName ?? config.Namespace ?? "default";
         var where = $"{config.Host} (context {config.CurrentContext ?? "in-cluster"}, namespace {ns})";
         return new KubeConnection(new k8s.Kubernetes(config), ns, where);
     }
 
-    private static KubernetesClientConfiguration Configuration(string? context)
+    private static KubernetesClientConfiguration Configuration(string? context, string? kubeconfigVariable, string defaultFile)
     {
-        var files = (System.Environment.GetEnvironmentVariable("KUBECONFIG") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Where(File.Exists)
-            .Select(f => new FileInfo(f))
-            .ToArray();
-        if (files.Length == 0 && File.Exists(KubernetesClientConfiguration.KubeConfigDefaultLocation))
+        string[] files;
+        if (!string.IsNullOrWhiteSpace(kubeconfigVariable))
         {
-            files = [new FileInfo(KubernetesClientConfiguration.KubeConfigDefaultLocation)];
+            var named = kubeconfigVariable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
+            // kubectl skips the files of KUBECONFIG that do not exist, and does not fall back to ~/.kube/config.
+            files = [.. named.Where(File.Exists)];
+            if (files.Length == 0)
+            {
+                throw new UserInputException($"KUBECONFIG names no file that exists ({string.Join(Path.PathSeparator, named)}); fix it, or unset it to use ~/.kube/config");
+            }
+        }
+        else if (File.Exists(defaultFile))
+        {
+            files = [defaultFile];
+        }
+        else if (KubernetesClientConfiguration.IsInCluster())
+        {
+            return context is null
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : throw new UserInputException($"--context {context} was given but there is no kubeconfig here, only the in-cluster service account");
+        }
+        else
+        {
+            throw new UserInputException(
+                "no Kubernetes configuration found: set KUBECONFIG, or write ~/.kube/config (kind create cluster does), or run inside a cluster");
+        }
+        var merged = Merge(files);
+        var contexts = (merged.Contexts ?? []).Select(c => c.Name).ToArray();
+        var wanted = context ?? merged.CurrentContext;
+        var list = contexts.Length == 0 ? "none" : string.Join(", ", contexts);
+        if (wanted is null)
+        {
+            throw new UserInputException($"{Describe(files)} sets no current-context; pass --context (its contexts: {list})");
+        }
+        if (!contexts.Contains(wanted, StringComparer.OrdinalIgnoreCase))
+        {
+            var flag = context is null ? "current-context" : "--context";
+            throw new UserInputException($"{flag} '{wanted}' is not in {Describe(files)}; its contexts: {list}");
         }
         try
         {
-            if (files.Length > 0)
-            {
-                // The client merges several files only internally; the first one that exists is used, which is
-                // kubectl's choice too when the current context is defined there.
-                return KubernetesClientConfiguration.BuildConfigFromConfigFile(files[0], context);
-            }
-            if (KubernetesClientConfiguration.IsInCluster())
-            {
-                return context is null
-                    ? KubernetesClientConfiguration.InClusterConfig()
-                    : throw new UserInputException($"--context {context} was given but there is no kubeconfig here, only the in-cluster service account");
-            }
+            return KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, wanted);
         }
-        catch (k8s.Exceptions.KubeConfigException e)
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or System.Security.Cryptography.CryptographicException or FormatException)
         {
-            throw new UserInputException($"the kubeconfig could not be used: {e.Message}; check KUBECONFIG and --context", e);
+            throw new UserInputException($"context '{wanted}' of {Describe(files)} could not be used: {e.Message}", e);
         }
-        throw new UserInputException(
-            "no Kubernetes configuration found: set KUBECONFIG, or write ~/.kube/config (kind create cluster does), or run inside a cluster");
     }
+
+    /// <summary>
+    /// Loads each file and merges them as kubectl does (first wins). The client's own merge is internal to it, and
+    /// would resolve every file's relative certificate paths against the first file's folder; here each file's are
+    /// made absolute against its own folder first.
+    /// </summary>
+    private static K8SConfiguration Merge(string[] files)
+    {
+        K8SConfiguration? merged = null;
+        foreach (var file in files)
+        {
+            K8SConfiguration config;
+            try
+            {
+                config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(file), useRelativePaths: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserInputException($"cannot read the kubeconfig {file}: {e.Message}", e);
+            }
+            catch (Exception e) when (e is YamlDotNet.Core.YamlException or k8s.Exceptions.KubeConfigException)
+            {
+                throw new UserInputException($"the kubeconfig {file} is not a valid kubeconfig: {FirstLine(e.Message)}", e);
+            }
+            if (config is null)
+            {
+                throw new UserInputException($"the kubeconfig {file} is empty");
+            }
+            Absolutize(config, Path.GetDirectoryName(Path.GetFullPath(file))!);
+            if (merged is null)
+            {
+                merged = config;
+                continue;
+            }
+            // kubectl's merge: the first file to set a value or name an entry wins.
+            merged.CurrentContext ??= config.CurrentContext;
+            merged.Clusters = [.. merged.Clusters, .. config.Clusters.Where(c => !merged.Clusters.Any(m => m.Name == c.Name))];
+            merged.Users = [.. merged.Users, .. config.Users.Where(u => !merged.Users.Any(m => m.Name == u.Name))];
+            merged.Contexts = [.. merged.Contexts, .. config.Contexts.Where(c => !merged.Contexts.Any(m => m.Name == c.Name))];
+        }
+        return merged!;
+    }
+
+    private static void Absolutize(K8SConfiguration config, string folder)
+    {
+        config.Clusters ??= [];
+        config.Users ??= [];
+        config.Contexts ??= [];
+        config.Extensions ??= [];
+        string? Full(string? path) => string.IsNullOrEmpty(path) || Path.IsPathRooted(path) ? path : Path.Combine(folder, path);
+        foreach (var cluster in config.Clusters.Where(c => c.ClusterEndpoint is not null))
+        {
+            cluster.ClusterEndpoint.CertificateAuthority = Full(cluster.ClusterEndpoint.CertificateAuthority);
+        }
+        foreach (var user in config.Users.Where(u => u.UserCredentials is not null))
+        {
+            user.UserCredentials.ClientCertificate = Full(user.UserCredentials.ClientCertificate);
+            user.UserCredentials.ClientKey = Full(user.UserCredentials.ClientKey);
+        }
+    }
+
+    private static string Describe(string[] files) => files.Length == 1 ? $"the kubeconfig {files[0]}" : $"the kubeconfigs {string.Join(", ", files)}";
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 
     public void Dispose() => Client.Dispose();
 }

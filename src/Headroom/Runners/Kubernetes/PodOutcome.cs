@@ -15,12 +15,26 @@ public static class PodOutcome
     public static V1ContainerStateTerminated? Ended(V1ContainerStatus? status, int restartsBefore) =>
         status?.State?.Terminated ?? ((status?.RestartCount ?? 0) > restartsBefore ? status?.LastState?.Terminated : null);
 
+    /// <summary>
+    /// The outcome and its evidence; <paramref name="podStatus"/>, the pod's own status, tells an <c>Evicted</c> pod
+    /// (node pressure, not its limit) from the rest.
+    /// </summary>
     public static (TrialOutcome Outcome, string Evidence) Classify(
-        string pod, V1ContainerStatus? status, int restartsBefore, bool becameReady, IReadOnlyList<string> previousLog, string? notReady)
+        string pod, V1ContainerStatus? status, int restartsBefore, bool becameReady, IReadOnlyList<string> previousLog, string? notReady,
+        V1PodStatus? podStatus = null)
     {
         var restartsAfter = status?.RestartCount ?? restartsBefore;
         var restarts = string.Create(CultureInfo.InvariantCulture, $"restarts {restartsBefore}->{restartsAfter}");
-        if (Ended(status, restartsBefore) is { } ended)
+        var ended = Ended(status, restartsBefore);
+        if (ended?.Reason != "OOMKilled" && podStatus?.Reason == "Evicted")
+        {
+            // The kubelet evicted the pod because the node ran short: not an OOM kill at the container's limit, so
+            // not evidence about the limit either way; the trial did not survive.
+            var message = (podStatus.Message ?? "").Trim();
+            return (becameReady ? TrialOutcome.Crashed : TrialOutcome.StartFailed,
+                $"pod {pod}: Evicted{(message.Length > 0 ? $" ({message})" : "")}, {restarts}");
+        }
+        if (ended is not null)
         {
             var exit = string.Create(CultureInfo.InvariantCulture, $"exit {ended.ExitCode}");
             if (ended.Reason == "OOMKilled")

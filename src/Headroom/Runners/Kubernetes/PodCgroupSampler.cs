@@ -1,0 +1,206 @@
+using Headroom.Cgroups;
+using Headroom.Trials;
+using k8s;
+using k8s.Autorest;
+
+namespace Headroom.Runners.Kubernetes;
+
+/// <summary>
+/// Reads the container's memory cgroup from inside it, as <c>kubectl exec POD -c C -- cat FILES</c> would: once to
+/// find the layout (v2 <c>/sys/fs/cgroup/memory.current</c>, with <c>memory.peak</c> where the kernel has it; else v1
+/// under <c>/sys/fs/cgroup/memory/</c>), then one <c>cat</c> of all the files per tick, parsed by the same parsers as
+/// the local runner's cgroups. An exec the cluster refuses (RBAC without <c>pods/exec</c>), an image without
+/// <c>cat</c> or without the files ends the sampling with a <see cref="Note"/>; the trial goes on without it.
+/// </summary>
+public sealed class PodCgroupSampler : IAsyncDisposable
+{
+    private const string V2 = "/sys/fs/cgroup/";
+    private const string V1 = "/sys/fs/cgroup/memory/";
+    private readonly KubeConnection _connection;
+    private readonly string _pod;
+    private readonly string _container;
+    private readonly TimeSpan _interval;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private long? _peak;
+    private int _readings;
+    private CgroupMemoryReading? _latest;
+
+    public PodCgroupSampler(KubeConnection connection, string pod, string container, TimeSpan interval)
+    {
+        _connection = connection;
+        _pod = pod;
+        _container = container;
+        _interval = interval;
+    }
+
+    /// <summary>The last reading; null while the exec fails (the container is restarting) or before the first.</summary>
+    public CgroupMemoryReading? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>What was read: <c>cgroup v2 through exec</c> (or v1); empty until the layout is known.</summary>
+    public string Source { get; private set; } = "cgroup through exec";
+
+    /// <summary>Why there are no (or fewer) readings: refused, no <c>cat</c>, no cgroup files; the last failed exec.</summary>
+    public string? Note { get; private set; }
+
+    public void Start(CancellationToken cancellationToken)
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        _loop = Task.Run(async () =>
+        {
+            using (linked)
+            {
+                await LoopAsync(linked.Token);
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>The highest usage or kernel peak read.</summary>
+    public MemorySourcePeak Peak() => new(Source, _peak, _readings, Note ?? (_readings == 0 ? "no reading before the trial ended" : null));
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await LayoutAsync(cancellationToken) is not var (version, numbers, keyed))
+            {
+                return;
+            }
+            Source = $"cgroup {version} through exec ({string.Join(", ", numbers.Concat(keyed))})";
+            var files = numbers.Concat(keyed).Select(f => (version == "v2" ? V2 : V1) + f).ToArray();
+            using var timer = new PeriodicTimer(_interval);
+            do
+            {
+                var (exit, stdout, stderr) = await CatAsync(files, cancellationToken);
+                if (exit != 0)
+                {
+                    Volatile.Write(ref _latest, null);
+                    Note = $"the last exec failed: {Shorten(stderr)}";
+                    continue;
+                }
+                var reading = Parse(version, numbers, keyed, stdout);
+                Volatile.Write(ref _latest, reading);
+                _peak = Math.Max(_peak ?? 0, Math.Max(reading.PeakBytes ?? 0, reading.UsageBytes));
+                _readings++;
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+            // The trial is over.
+        }
+        catch (StopSampling stop)
+        {
+            Volatile.Write(ref _latest, null);
+            Note = stop.Message;
+        }
+    }
+
+    /// <summary>
+    /// Which files there are: the single-number files first (one line each in <c>cat</c>'s output), then the
+    /// key-value files. Null (with the note set) when the cgroup cannot be read this way.
+    /// </summary>
+    private async Task<(string Version, string[] Numbers, string[] Keyed)?> LayoutAsync(CancellationToken cancellationToken)
+    {
+        if ((await CatAsync([V2 + "memory.current"], cancellationToken)).Exit == 0)
+        {
+            var peak = (await CatAsync([V2 + "memory.peak"], cancellationToken)).Exit == 0;
+            return ("v2", peak ? ["memory.current", "memory.peak"] : ["memory.current"], ["memory.stat", "memory.events"]);
+        }
+        var (exit, _, stderr) = await CatAsync([V1 + "memory.usage_in_bytes"], cancellationToken);
+        if (exit == 0)
+        {
+            return ("v1", ["memory.usage_in_bytes", "memory.max_usage_in_bytes", "memory.failcnt"], ["memory.stat", "memory.oom_control"]);
+        }
+        Note = $"no memory cgroup files in the container ({Shorten(stderr)})";
+        return null;
+    }
+
+    /// <summary>
+    /// Splits one <c>cat</c> of the files back into their texts: a line each for the number files, then memory.stat
+    /// up to the line the events file always starts with (v2 <c>low</c>, v1 <c>oom_kill_disable</c>).
+    /// </summary>
+    internal static CgroupMemoryReading Parse(string version, IReadOnlyList<string> numbers, IReadOnlyList<string> keyed, string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < numbers.Count && i < lines.Length; i++)
+        {
+            texts[numbers[i]] = lines[i];
+        }
+        var rest = lines.Skip(numbers.Count).ToArray();
+        var first = version == "v2" ? "low " : "oom_kill_disable ";
+        var split = Array.FindIndex(rest, l => l.StartsWith(first, StringComparison.Ordinal));
+        texts[keyed[0]] = string.Join('\n', split < 0 ? rest : rest[..split]);
+        texts[keyed[1]] = split < 0 ? "" : string.Join('\n', rest[split..]);
+        string? File(string name) => texts.GetValueOrDefault(name);
+        return version == "v2" ? CgroupV2MemoryCgroup.Parse(File) : CgroupV1MemoryCgroup.Parse(File);
+    }
+
+    private async Task<(int Exit, string Stdout, string Stderr)> CatAsync(string[] files, CancellationToken cancellationToken)
+    {
+        string stdout = "", stderr = "";
+        try
+        {
+            var exit = await _connection.Client.NamespacedPodExecAsync(_pod, _connection.Namespace, _container, ["cat", .. files], false,
+                async (_, output, error) =>
+                {
+                    using var outReader = new StreamReader(output);
+                    using var errReader = new StreamReader(error);
+                    var reading = errReader.ReadToEndAsync(cancellationToken);
+                    stdout = await outReader.ReadToEndAsync(cancellationToken);
+                    stderr = await reading;
+                }, cancellationToken);
+            return (exit, stdout, stderr);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized)
+        {
+            throw new StopSampling($"exec refused ({(int)e.Response.StatusCode}): grant create on pods/exec to read the container's cgroup");
+        }
+        catch (KubernetesException e) when (e.Status?.Code is 403 or 401)
+        {
+            throw new StopSampling($"exec refused ({e.Status.Code}): grant create on pods/exec to read the container's cgroup");
+        }
+        catch (KubernetesException e)
+        {
+            // An image without cat, or a container that is not running (restarting after an OOM kill).
+            return (-1, "", e.Status?.Message ?? e.Message);
+        }
+        catch (System.Net.WebSockets.WebSocketException e) when (RefusedUpgrade(e) is { } code and (401 or 403))
+        {
+            throw new StopSampling($"exec refused ({code}): grant create on pods/exec to read the container's cgroup");
+        }
+        catch (Exception e) when (e is HttpOperationException or System.Net.WebSockets.WebSocketException or IOException or HttpRequestException)
+        {
+            return (-1, "", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The status the API server answered the exec's upgrade with: the client lets ClientWebSocket's exception through,
+    /// which has the code only in its message ("The server returned status code '403' when status code '101' was expected.").
+    /// </summary>
+    private static int? RefusedUpgrade(System.Net.WebSockets.WebSocketException e) =>
+        e.WebSocketErrorCode == System.Net.WebSockets.WebSocketError.NotAWebSocket
+        && System.Text.RegularExpressions.Regex.Match(e.Message, @"'(\d{3})'") is { Success: true } match
+            ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
+    private static string Shorten(string text)
+    {
+        var line = text.Trim().Split('\n')[0];
+        return line.Length > 160 ? line[..157] + "..." : line;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+        _stop.Dispose();
+    }
+
+    private sealed class StopSampling(string message) : Exception(message);
+}
