@@ -4,8 +4,9 @@ namespace Headroom.Load.EventLoop;
 
 /// <summary>
 /// One event-loop thread: its connections, their epoll set, and the queue of connections ready for their next
-/// request. Connections never call each other or recurse: a request that ends at once (a dead target refuses at
-/// once) only queues its connection, so a run of a million refusals is a loop, not a deep stack.
+/// request. A connection starts its next request as soon as one ends, but never from inside such a start: a request
+/// that ends at once (a dead target refuses at once) only queues its connection, so a run of a million refusals is
+/// a loop, not a deep stack.
 /// </summary>
 internal sealed class LoadEventLoop
 {
@@ -19,6 +20,7 @@ internal sealed class LoadEventLoop
     private readonly long _sweepTicks;
     private int _running;
     private int _waiting;
+    private bool _starting;
     private long _lastSweep;
 
     public LoadEventLoop(LoadRun run, LoadTally tally, int connections)
@@ -58,7 +60,7 @@ internal sealed class LoadEventLoop
             {
                 while (_ready.TryDequeue(out var slot))
                 {
-                    slot.BeginNext(Stopwatch.GetTimestamp());
+                    Enqueue(slot);
                 }
                 if (_running == 0 || _run.Aborted)
                 {
@@ -92,8 +94,27 @@ internal sealed class LoadEventLoop
         }
     }
 
-    /// <summary>A connection whose request ended: it takes its next ticket on the loop's next turn.</summary>
-    public void Enqueue(LoadConnectionSlot slot) => _ready.Enqueue(slot);
+    /// <summary>
+    /// A connection whose request ended takes its next ticket at once (the request leaves without waiting for the
+    /// rest of the batch), unless that happens within another such start: then on the loop's next turn.
+    /// </summary>
+    public void Enqueue(LoadConnectionSlot slot)
+    {
+        if (_starting)
+        {
+            _ready.Enqueue(slot);
+            return;
+        }
+        _starting = true;
+        try
+        {
+            slot.BeginNext(Stopwatch.GetTimestamp());
+        }
+        finally
+        {
+            _starting = false;
+        }
+    }
 
     /// <summary>A connection has no more tickets.</summary>
     public void Retire() => _running--;
