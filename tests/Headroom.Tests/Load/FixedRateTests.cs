@@ -51,7 +51,8 @@ public sealed class FixedRateTests
         var corrected = report.Percentiles.Single(p => p.Percent == 99).Seconds;
         var uncorrected = report.UncorrectedPercentiles!.Single(p => p.Percent == 99).Seconds;
         Assert.True(corrected >= 0.8, $"corrected p99 {corrected:0.000} s should show the 1 s stall");
-        Assert.True(uncorrected < 0.2, $"uncorrected p99 {uncorrected:0.000} s should hide the one slow request among ~300");
+        // Well under the 1 s stall, with room for a busy machine's scheduling hiccups (the suite runs tests in parallel).
+        Assert.True(uncorrected < 0.5, $"uncorrected p99 {uncorrected:0.000} s should hide the one slow request among ~300");
         Assert.InRange(report.SlowestSeconds, 0.95, 2);
     }
 }
