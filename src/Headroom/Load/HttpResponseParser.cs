@@ -58,6 +58,21 @@ internal struct HttpResponseParser
     }
 
     /// <summary>
+    /// Parses the first <paramref name="filled"/> bytes of a connection's receive buffer and moves what was not
+    /// consumed (an incomplete header block) to its front, so the next receive appends to it.
+    /// </summary>
+    public ParseStatus ParseBuffer(byte[] buffer, ref int filled)
+    {
+        var status = Parse(buffer.AsSpan(0, filled), out var consumed);
+        filled -= consumed;
+        if (consumed > 0 && filled > 0)
+        {
+            Buffer.BlockCopy(buffer, consumed, buffer, 0, filled);
+        }
+        return status;
+    }
+
+    /// <summary>
     /// Reads as much of <paramref name="data"/> as it can. Until the header block is complete nothing is consumed
     /// (the caller keeps the bytes and appends more); after that every body byte given is consumed.
     /// </summary>

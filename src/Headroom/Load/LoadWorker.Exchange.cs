@@ -70,12 +70,7 @@ internal sealed partial class LoadWorker
                 else
                 {
                     filled += received;
-                    status = _parser.Parse(_buffer.AsSpan(0, filled), out var consumed);
-                    filled -= consumed;
-                    if (consumed > 0 && filled > 0)
-                    {
-                        Buffer.BlockCopy(_buffer, consumed, _buffer, 0, filled);
-                    }
+                    status = _parser.ParseBuffer(_buffer, ref filled);
                 }
                 if (status == ParseStatus.Complete)
                 {

@@ -274,12 +274,7 @@ internal sealed class LoadConnectionSlot
                 _timing.Wait += _firstByte - _sentAt;
             }
             _filled += received;
-            status = _parser.Parse(_buffer.AsSpan(0, _filled), out var consumed);
-            _filled -= consumed;
-            if (consumed > 0 && _filled > 0)
-            {
-                Buffer.BlockCopy(_buffer, consumed, _buffer, 0, _filled);
-            }
+            status = _parser.ParseBuffer(_buffer, ref _filled);
         }
         if (status == ParseStatus.Complete)
         {
