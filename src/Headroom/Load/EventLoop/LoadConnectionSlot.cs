@@ -160,16 +160,17 @@ internal sealed class LoadConnectionSlot
 
     private void Connect()
     {
-        var socket = new Socket(_run.Target.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-        {
-            NoDelay = true,
-            Blocking = false,
-        };
-        _socket = socket;
-        _fd = (int)socket.SafeHandle.DangerousGetHandle();
-        _interest = 0;
         try
         {
+            // Inside the try: out of descriptors (EMFILE) is a counted error, as in the async workers, not a crash.
+            var socket = new Socket(_run.Target.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+            {
+                NoDelay = true,
+                Blocking = false,
+            };
+            _socket = socket;
+            _fd = (int)socket.SafeHandle.DangerousGetHandle();
+            _interest = 0;
             socket.Connect(_run.Target.EndPoint);
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
