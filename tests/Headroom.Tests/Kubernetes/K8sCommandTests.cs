@@ -105,8 +105,11 @@ public class K8sCommandTests
             Assert.True(exit == 0, stdout + stderr);
             Assert.Contains("survival edge 40Mi", stdout, StringComparison.Ordinal);
             var limits = fake.Patches.SkipLast(1).Select(p => p.Single(o => o!["path"]!.GetValue<string>().EndsWith("/resources", StringComparison.Ordinal))!["value"]!["limits"]!["memory"]?.GetValue<string>()).ToList();
-            // The unlimited baseline first (no memory limit), then the search; the last patch is the restore.
-            Assert.Equal([null, "64Mi", "48Mi", "16Mi", "32Mi", "40Mi"], limits);
+            // The unlimited baseline first (no memory limit), then the survival search; the last patch is the restore.
+            Assert.Equal([null, "64Mi", "48Mi", "16Mi", "32Mi", "40Mi"], limits.Take(6));
+            // The fake's req/s and p99 are timing (a busy machine can make 40Mi look slow), so the healthy edge may
+            // probe further, but only between the survival edge and the highest limit tried.
+            Assert.All(limits.Skip(6), l => Assert.InRange(MemoryQuantity.Parse(l!, "limit").Bytes, 40L * 1024 * 1024 + 1, 64L * 1024 * 1024 - 1));
             Assert.False(fake.Deployment["metadata"]!["annotations"]!.AsObject().ContainsKey("headroom.dev/original"));
             Assert.Equal("128Mi", fake.Deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!["limits"]!["memory"]!.GetValue<string>());
         }
