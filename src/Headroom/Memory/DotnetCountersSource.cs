@@ -34,6 +34,16 @@ public sealed class DotnetCountersSource(int pid, TimeSpan interval) : IRuntimeF
 
     public Task<RuntimeFigures?> ReadNowAsync(CancellationToken cancellationToken) => Task.FromResult(Latest);
 
+    /// <summary>Counters publish once per interval after the session starts; waits up to 2 s for the first.</summary>
+    public async Task<RuntimeFigures?> FirstAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 20 && Latest is null; i++)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+        return Latest;
+    }
+
     /// <summary>Why no counters came, when none did (the process exited, diagnostics disabled).</summary>
     public string? LastError { get; private set; }
 

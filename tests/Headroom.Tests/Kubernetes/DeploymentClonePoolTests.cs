@@ -12,18 +12,9 @@ namespace Headroom.Tests.Kubernetes;
 /// <summary><c>--parallel</c> against the fake API server: clones made, trials spread over them, the original untouched, clones deleted.</summary>
 public class DeploymentClonePoolTests
 {
-    private static readonly K8sRunnerOptions s_fast = new()
-    {
-        PollInterval = TimeSpan.FromMilliseconds(50),
-        SampleInterval = TimeSpan.FromMilliseconds(50),
-        RolloutTimeout = TimeSpan.FromSeconds(10),
-        ReadyTimeout = TimeSpan.FromSeconds(5),
-        RestoreTimeout = TimeSpan.FromSeconds(10),
-    };
-
     private static DeploymentClonePool Pool(FakeApiServer fake, int clones, string load = "-c 2 -n 20") => new(
         fake.Connect(), new DeploymentTarget("sales", "sales-api"),
-        [.. Enumerable.Range(0, clones).Select(_ => new CloneSlotSettings(HeyLoad.Parse($"{load} {fake.Url}app/work"), s_fast with { ReadyUrl = new Uri(fake.Url, "app/ready") }))]);
+        [.. Enumerable.Range(0, clones).Select(_ => new CloneSlotSettings(HeyLoad.Parse($"{load} {fake.Url}app/work"), fake.FastOptions()))]);
 
     private static List<TrialRequest> Requests(params string[] limits) =>
         [.. limits.Select(l => new TrialRequest(MemoryQuantity.Parse(l, "--limit"), KnobPresets.Get("go")))];

@@ -116,6 +116,17 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
     public KubeConnection Connect() =>
         new(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Url.ToString().TrimEnd('/') }), "default", $"fake API server {Url}");
 
+    /// <summary>Runner options for trials against this server: fast polls, short timeouts, its readiness path.</summary>
+    public K8sRunnerOptions FastOptions() => new()
+    {
+        PollInterval = TimeSpan.FromMilliseconds(50),
+        SampleInterval = TimeSpan.FromMilliseconds(50),
+        RolloutTimeout = TimeSpan.FromSeconds(10),
+        ReadyTimeout = TimeSpan.FromSeconds(5),
+        RestoreTimeout = TimeSpan.FromSeconds(10),
+        ReadyUrl = new Uri(Url, "app/ready"),
+    };
+
     public static JsonObject Recorded(string file) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kubernetes", "Recorded", file)))!.AsObject();
 

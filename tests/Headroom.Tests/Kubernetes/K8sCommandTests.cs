@@ -126,7 +126,7 @@ public class K8sCommandTests
         await using var fake = await FakeApiServer.StartAsync(ct);
         // What a killed run leaves: a trial's patch, no restore.
         var executor = new K8sTrialExecutor(fake.Connect(), new("sales", "sales-api"), null,
-            new() { PollInterval = TimeSpan.FromMilliseconds(50), Hold = TimeSpan.Zero });
+            fake.FastOptions() with { Hold = TimeSpan.Zero });
         await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("64Mi", "--limit"), KnobSet.None), null, ct);
         Assert.True(fake.Deployment["metadata"]!["annotations"]!.AsObject().ContainsKey("headroom.dev/original"));
 

@@ -12,20 +12,17 @@ namespace Headroom.Tests.Kubernetes;
 /// </summary>
 public class K8sObservationTests
 {
-    private static readonly K8sRunnerOptions s_fast = new()
+    /// <summary>The fake's fast options, with the exec and metrics.k8s.io sources polled as often as the sampler.</summary>
+    private static K8sRunnerOptions Fast(FakeApiServer fake) => fake.FastOptions() with
     {
-        PollInterval = TimeSpan.FromMilliseconds(50),
-        SampleInterval = TimeSpan.FromMilliseconds(50),
         CgroupInterval = TimeSpan.FromMilliseconds(50),
         MetricsInterval = TimeSpan.FromMilliseconds(50),
-        RolloutTimeout = TimeSpan.FromSeconds(10),
-        ReadyTimeout = TimeSpan.FromSeconds(5),
     };
 
     private static async Task<TrialResult> TrialAsync(FakeApiServer fake, string load, string limit = "64Mi", K8sRunnerOptions? options = null)
     {
         await using var executor = new K8sTrialExecutor(fake.Connect(), new DeploymentTarget("sales", "sales-api"),
-            HeyLoad.Parse($"{load} {fake.Url}app/work"), (options ?? s_fast) with { ReadyUrl = new Uri(fake.Url, "app/ready") });
+            HeyLoad.Parse($"{load} {fake.Url}app/work"), options ?? Fast(fake));
         return await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse(limit, "--limit"), KnobPresets.Get("go")), null, TestContext.Current.CancellationToken);
     }
 
@@ -157,7 +154,7 @@ public class K8sObservationTests
         await using var fake = await FakeApiServer.StartAsync(ct);
         fake.Unschedulable = true;
 
-        var result = await TrialAsync(fake, "-c 1 -n 5", "20Gi", s_fast with { RolloutTimeout = TimeSpan.FromMilliseconds(300) });
+        var result = await TrialAsync(fake, "-c 1 -n 5", "20Gi", Fast(fake) with { RolloutTimeout = TimeSpan.FromMilliseconds(300) });
 
         Assert.Equal(TrialOutcome.StartFailed, result.Outcome);
         Assert.Contains("rollout not done within 0.3 s", result.Evidence, StringComparison.Ordinal);
@@ -175,7 +172,7 @@ public class K8sObservationTests
         fake.OomOnStart = true;
         fake.CgroupVersion = 2;
 
-        var result = await TrialAsync(fake, "-c 1 -n 5", "8Mi", s_fast with { RolloutTimeout = TimeSpan.FromMilliseconds(300) });
+        var result = await TrialAsync(fake, "-c 1 -n 5", "8Mi", Fast(fake) with { RolloutTimeout = TimeSpan.FromMilliseconds(300) });
 
         Assert.Equal(TrialOutcome.OomKilled, result.Outcome);
         Assert.DoesNotContain("events:", result.Evidence, StringComparison.Ordinal);

@@ -10,17 +10,9 @@ namespace Headroom.Tests.Kubernetes;
 /// <summary>The Kubernetes runner against the fake API server: what it patches, how it classifies, how it restores.</summary>
 public class K8sTrialExecutorTests
 {
-    private static readonly K8sRunnerOptions s_fast = new()
-    {
-        PollInterval = TimeSpan.FromMilliseconds(50),
-        SampleInterval = TimeSpan.FromMilliseconds(50),
-        RolloutTimeout = TimeSpan.FromSeconds(10),
-        ReadyTimeout = TimeSpan.FromSeconds(5),
-    };
-
     private static K8sTrialExecutor Executor(FakeApiServer fake, string load) => new(
         fake.Connect(), new DeploymentTarget("sales", "sales-api"), HeyLoad.Parse($"{load} {fake.Url}app/work"),
-        s_fast with { ReadyUrl = new Uri(fake.Url, "app/ready") });
+        fake.FastOptions());
 
     private static JsonObject Container(JsonObject deployment) =>
         deployment["spec"]!["template"]!["spec"]!["containers"]![0]!.AsObject();
@@ -150,7 +142,7 @@ public class K8sTrialExecutorTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var fake = await FakeApiServer.StartAsync(ct);
-        await using var executor = new K8sTrialExecutor(fake.Connect(), new DeploymentTarget("sales", "api"), null, s_fast);
+        await using var executor = new K8sTrialExecutor(fake.Connect(), new DeploymentTarget("sales", "api"), null, fake.FastOptions());
 
         var error = await Assert.ThrowsAsync<UserInputException>(() =>
             executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("64Mi", "--limit"), KnobSet.None), null, ct));
@@ -167,7 +159,7 @@ public class K8sTrialExecutorTests
         fake.OomOnStart = true;
         TrialResult result;
         await using (var executor = new K8sTrialExecutor(fake.Connect(), new DeploymentTarget("sales", "sales-api"), null,
-            s_fast with { RolloutTimeout = TimeSpan.FromMilliseconds(500) }))
+            fake.FastOptions() with { RolloutTimeout = TimeSpan.FromMilliseconds(500) }))
         {
             result = await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("8Mi", "--limit"), KnobSet.None), null, ct);
         }
@@ -188,7 +180,7 @@ public class K8sTrialExecutorTests
         TrialResult result;
         await using (var executor = new K8sTrialExecutor(fake.Connect(), new DeploymentTarget("sales", "sales-api"),
             HeyLoad.Parse($"-c 2 -n 30 http://127.0.0.1:{local}/app/work"),
-            s_fast with { ReadyUrl = new Uri($"http://127.0.0.1:{local}/app/ready"), PortForwards = [(local, 3000)] }))
+            fake.FastOptions() with { ReadyUrl = new Uri($"http://127.0.0.1:{local}/app/ready"), PortForwards = [(local, 3000)] }))
         {
             result = await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("64Mi", "--limit"), KnobSet.None), null, ct);
         }

@@ -47,9 +47,7 @@ internal sealed class DockerTrialRun(
         _stats?.Start(cancellationToken);
         var restarts = 0;
         TerminationState? lastState = null;
-        TrialLoadRun? loadRun = null;
-        RuntimeFigures? runtimeBefore = null, runtimeAfter = null;
-        KernelFigures? kernelBefore = null, kernelAfter = null;
+        LoadWindow? window = null;
         try
         {
             while (true)
@@ -68,18 +66,11 @@ internal sealed class DockerTrialRun(
                 if (ready == ReadinessProbe.Result.Ready)
                 {
                     progress?.Report($"ready (container {containerId[..12]}, pid {_pid?.ToString(CultureInfo.InvariantCulture) ?? "not visible here"})");
-                    sampler.Phase = "ready";
-                    runtimeBefore = _stats is null ? null : await _stats.ReadNowAsync(cancellationToken);
-                    kernelBefore = LocalTrialRun.Kernel(sampler.Take());
-                    sampler.Phase = "load";
-                    sampler.CompletedRequests = 0;
-                    loadRun = await TrialLoadStep.RunAsync(load, launch, exited, detector, sampler, options.Hold, options.LoadTimeout, progress, cancellationToken) ?? loadRun;
-                    sampler.Phase = "after";
-                    if (!exited.IsCompleted)
-                    {
-                        runtimeAfter = _stats is null ? null : await _stats.ReadNowAsync(cancellationToken);
-                    }
-                    kernelAfter = LocalTrialRun.Kernel(sampler.Take());
+                    var measured = await LoadWindow.MeasureAsync(sampler, _stats, null, exited, detector,
+                        () => TrialLoadStep.RunAsync(load, launch, exited, detector, sampler, options.Hold, options.LoadTimeout, progress, cancellationToken),
+                        cancellationToken);
+                    // After a restart whose load ended before it began, the earlier run's report stands.
+                    window = measured with { Load = measured.Load ?? window?.Load };
                 }
                 var state = exited.IsCompleted ? await ExitedStateAsync(cancellationToken) : null;
                 var exit = state is null ? null : new ExitStatus((int)state.ExitCode, ParseTime(state.FinishedAt));
@@ -95,36 +86,32 @@ internal sealed class DockerTrialRun(
                 }
                 if (exit is not null && restarts < request.Restarts)
                 {
-                    lastState = new TerminationState(LocalTrialRun.Reason(outcome), exit.ExitCode, exit.At, evidence);
+                    lastState = TrialFigures.Termination(outcome, exit, evidence);
                     restarts++;
                     progress?.Report($"{outcome.ToKebab()} ({evidence}); restart {restarts} of {request.Restarts}");
                     continue;
                 }
                 sampler.Phase = "stop";
-                var terminated = exit is null ? null : new TerminationState(LocalTrialRun.Reason(outcome), exit.ExitCode, exit.At, evidence);
+                var terminated = exit is null ? null : TrialFigures.Termination(outcome, exit, evidence);
                 if (exit is null)
                 {
                     await StopAsync(cancellationToken);
                 }
                 sampler.Take();
                 var samples = sampler.Samples;
-                return new TrialResult(request, outcome, evidence, loadRun?.Summary,
-                    LocalTrialRun.Summarize(samples, runtimeAfter ?? runtimeBefore, null), restarts, TimeSpan.Zero)
+                var details = new TrialDetails
                 {
-                    Details = new TrialDetails
-                    {
-                        Runner = $"container {containerId[..12]}, memory from {_memorySource}",
-                        KnobEnvironment = knobs,
-                        RuntimeBefore = runtimeBefore,
-                        RuntimeAfter = runtimeAfter,
-                        KernelBefore = kernelBefore,
-                        KernelAfter = kernelAfter,
-                        LoadReport = loadRun?.Report,
-                        Terminated = terminated,
-                        LastState = lastState,
-                        OutputTail = output,
-                        Samples = samples,
-                    },
+                    Runner = $"container {containerId[..12]}, memory from {_memorySource}",
+                    KnobEnvironment = knobs,
+                    Terminated = terminated,
+                    LastState = lastState,
+                    OutputTail = output,
+                    Samples = samples,
+                };
+                return new TrialResult(request, outcome, evidence, window?.Load?.Summary,
+                    TrialFigures.Summarize(samples, window?.Runtime, null), restarts, TimeSpan.Zero)
+                {
+                    Details = window?.Into(details) ?? details,
                 };
             }
         }

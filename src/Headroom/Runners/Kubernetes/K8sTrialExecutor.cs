@@ -107,18 +107,9 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
         try
         {
             var ready = await ReadinessProbe.WaitAsync(_http, options.ReadyUrl, exited, () => false, options.ReadyTimeout, cancellationToken);
-            TrialLoadRun? loadRun = null;
-            RuntimeFigures? before = null, after = null;
-            if (ready == ReadinessProbe.Result.Ready)
-            {
-                sampler.Phase = "ready";
-                before = stats is null ? null : await stats.ReadNowAsync(cancellationToken);
-                sampler.Phase = "load";
-                sampler.CompletedRequests = 0;
-                loadRun = await TrialLoadStep.RunAsync(load, launch, exited, detector, sampler, options.Hold, options.LoadTimeout, progress, cancellationToken);
-                sampler.Phase = "after";
-                after = stats is null || exited.IsCompleted ? null : await stats.ReadNowAsync(cancellationToken);
-            }
+            var window = ready != ReadinessProbe.Result.Ready ? null : await LoadWindow.MeasureAsync(sampler, stats, null, exited, detector,
+                () => TrialLoadStep.RunAsync(load, launch, exited, detector, sampler, options.Hold, options.LoadTimeout, progress, cancellationToken),
+                cancellationToken);
             await watching.CancelAsync();
             var current = await client().CoreV1.ReadNamespacedPodAsync(name, connection.Namespace, cancellationToken: cancellationToken);
             var status = Status(current);
@@ -131,21 +122,19 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             sampler.Take();
             var samples = sampler.Samples;
             var (sources, events) = await observation.FinishAsync(current, samples, cancellationToken);
-            return new TrialResult(request, outcome, WithWarnings(outcome, evidence, events), loadRun?.Summary,
-                LocalTrialRun.Summarize(samples, after ?? before, null), (status?.RestartCount ?? restartsBefore) - restartsBefore, TimeSpan.Zero)
+            details = details with
             {
-                Details = details with
-                {
-                    RuntimeBefore = before,
-                    RuntimeAfter = after,
-                    LoadReport = loadRun?.Report,
-                    Terminated = Termination(status?.State?.Terminated),
-                    LastState = Termination(PodOutcome.Ended(status, restartsBefore) is { } e && status?.State?.Terminated is null ? e : null),
-                    OutputTail = log,
-                    Samples = samples,
-                    MemorySources = sources,
-                    Events = events,
-                },
+                Terminated = Termination(status?.State?.Terminated),
+                LastState = Termination(PodOutcome.Ended(status, restartsBefore) is { } e && status?.State?.Terminated is null ? e : null),
+                OutputTail = log,
+                Samples = samples,
+                MemorySources = sources,
+                Events = events,
+            };
+            return new TrialResult(request, outcome, WithWarnings(outcome, evidence, events), window?.Load?.Summary,
+                TrialFigures.Summarize(samples, window?.Runtime, null), (status?.RestartCount ?? restartsBefore) - restartsBefore, TimeSpan.Zero)
+            {
+                Details = window?.Into(details) ?? details,
             };
         }
         finally

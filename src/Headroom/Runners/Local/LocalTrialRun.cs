@@ -37,9 +37,7 @@ internal sealed class LocalTrialRun(
         _stats?.Start(cancellationToken);
         var restarts = 0;
         TerminationState? lastState = null;
-        TrialLoadRun? loadRun = null;
-        RuntimeFigures? runtimeBefore = null, runtimeAfter = null, countersBefore = null, countersAfter = null;
-        KernelFigures? kernelBefore = null, kernelAfter = null;
+        LoadWindow? window = null;
         try
         {
             while (true)
@@ -60,22 +58,11 @@ internal sealed class LocalTrialRun(
                 if (ready == ReadinessProbe.Result.Ready)
                 {
                     progress?.Report($"ready (pid {_process.Pid})");
-                    sampler.Phase = "ready";
-                    runtimeBefore = _stats is null ? null : await _stats.ReadNowAsync(cancellationToken);
-                    countersBefore = await CountersSoonAsync(cancellationToken);
-                    kernelBefore = Kernel(sampler.Take());
-                    sampler.Phase = "load";
-                    sampler.CompletedRequests = 0;
-                    loadRun = await RunLoadAsync(detector, sampler, cancellationToken) ?? loadRun;
-                    sampler.Phase = "after";
-                    if (!_process.HasExited)
-                    {
-                        // A thrashing target answers nothing in time (the read would wait out its 2-s timeout); the
-                        // figures from before the load stand.
-                        runtimeAfter = _stats is null || detector.Evidence is not null ? null : await _stats.ReadNowAsync(cancellationToken);
-                        countersAfter = _counters?.Latest;
-                    }
-                    kernelAfter = Kernel(sampler.Take());
+                    var measured = await LoadWindow.MeasureAsync(sampler, _stats, _counters, _process.Exited, detector,
+                        () => TrialLoadStep.RunAsync(load, launch, _process.Exited, detector, sampler, options.Hold, options.LoadTimeout, progress, cancellationToken),
+                        cancellationToken);
+                    // After a restart whose load ended before it began, the earlier run's report stands.
+                    window = measured with { Load = measured.Load ?? window?.Load };
                 }
                 if (!_process.HasExited && ReadKernel()?.OomKills > oomBefore)
                 {
@@ -92,7 +79,7 @@ internal sealed class LocalTrialRun(
                 }
                 if (exit is not null && restarts < request.Restarts)
                 {
-                    lastState = new TerminationState(Reason(outcome), exit.ExitCode, exit.At, evidence);
+                    lastState = TrialFigures.Termination(outcome, exit, evidence);
                     restarts++;
                     progress?.Report($"{outcome.ToKebab()} ({evidence}); restart {restarts} of {request.Restarts}");
                     await DisposeProcessAsync();
@@ -100,7 +87,7 @@ internal sealed class LocalTrialRun(
                 }
                 sampler.Phase = "stop";
                 var tail = _process.StderrLines(20);
-                var terminated = exit is null ? null : new TerminationState(Reason(outcome), exit.ExitCode, exit.At, evidence);
+                var terminated = exit is null ? null : TrialFigures.Termination(outcome, exit, evidence);
                 if (detector.Evidence is not null)
                 {
                     // Decided: a graceful stop would only wait out the grace period (measured: 5 of a 15-s trial).
@@ -112,26 +99,20 @@ internal sealed class LocalTrialRun(
                 }
                 sampler.Take();
                 var samples = sampler.Samples;
-                return new TrialResult(request, outcome, evidence, loadRun?.Summary, Summarize(samples, runtimeAfter ?? runtimeBefore, countersAfter ?? countersBefore),
+                var details = new TrialDetails
+                {
+                    Runner = LimitPlacement.Describe(sampler.Cgroup, cpu, options.Cpus),
+                    Cpus = options.Cpus,
+                    KnobEnvironment = knobs,
+                    Terminated = terminated,
+                    LastState = lastState,
+                    OutputTail = tail,
+                    Samples = samples,
+                };
+                return new TrialResult(request, outcome, evidence, window?.Load?.Summary, TrialFigures.Summarize(samples, window?.Runtime, window?.Counters),
                     restarts, TimeSpan.Zero)
                 {
-                    Details = new TrialDetails
-                    {
-                        Runner = LimitPlacement.Describe(sampler.Cgroup, cpu, options.Cpus),
-                        Cpus = options.Cpus,
-                        KnobEnvironment = knobs,
-                        RuntimeBefore = runtimeBefore,
-                        RuntimeAfter = runtimeAfter,
-                        CountersBefore = countersBefore,
-                        CountersAfter = countersAfter,
-                        KernelBefore = kernelBefore,
-                        KernelAfter = kernelAfter,
-                        LoadReport = loadRun?.Report,
-                        Terminated = terminated,
-                        LastState = lastState,
-                        OutputTail = tail,
-                        Samples = samples,
-                    },
+                    Details = window?.Into(details) ?? details,
                 };
             }
         }
@@ -172,20 +153,6 @@ internal sealed class LocalTrialRun(
         Path.GetFileName(command[0]) == "dotnet" ||
         (TargetFiles.ResolveExecutable(command[0]) is { } path && File.Exists(Path.ChangeExtension(path, ".runtimeconfig.json")));
 
-    /// <summary>Event counters publish once per interval after the session starts; wait briefly for the first.</summary>
-    private async Task<RuntimeFigures?> CountersSoonAsync(CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < 20 && _counters is not null && _counters.Latest is null; i++)
-        {
-            await Task.Delay(100, cancellationToken);
-        }
-        return _counters?.Latest;
-    }
-
-    /// <summary>Runs the load (or holds without one), ending it early when the target dies or thrashes.</summary>
-    private Task<TrialLoadRun?> RunLoadAsync(ThrashingDetector detector, MemorySampler sampler, CancellationToken cancellationToken) =>
-        TrialLoadStep.RunAsync(load, launch, _process!.Exited, detector, sampler, options.Hold, options.LoadTimeout, progress, cancellationToken);
-
     private async Task DisposeProcessAsync()
     {
         if (_counters is not null)
@@ -209,38 +176,5 @@ internal sealed class LocalTrialRun(
         {
             return null;
         }
-    }
-
-    internal static KernelFigures? Kernel(MemorySample s) => s.UsageBytes is null
-        ? null
-        : new KernelFigures(s.UsageBytes.Value, s.PeakBytes, s.AnonBytes ?? 0, s.FileBytes ?? 0, s.MajorFaults ?? 0, s.OomKills, s.VmRssBytes);
-
-    /// <summary>The reason <c>kubectl describe</c> would show.</summary>
-    internal static string Reason(TrialOutcome outcome) => outcome switch
-    {
-        TrialOutcome.OomKilled => "OOMKilled",
-        TrialOutcome.Survived => "Completed",
-        _ => "Error",
-    };
-
-    internal static TrialMemorySummary Summarize(IReadOnlyList<MemorySample> samples, RuntimeFigures? runtime, RuntimeFigures? counters)
-    {
-        long? Max(Func<MemorySample, long?> pick) => samples.Select(pick).Where(v => v is not null).Max();
-        var peak = Max(s => s.PeakBytes);
-        var usage = Max(s => s.UsageBytes);
-        var faults = samples.Select(s => s.MajorFaults).Where(v => v is not null).ToArray();
-        var figures = runtime ?? counters;
-        return new TrialMemorySummary(
-            PeakChargedBytes: peak is null && usage is null ? null : Math.Max(peak ?? 0, usage ?? 0),
-            PeakAnonBytes: Max(s => s.AnonBytes),
-            PeakFileBytes: Max(s => s.FileBytes),
-            MajorFaults: faults.Length == 0 ? null : faults[^1] - faults[0],
-            RuntimeSysBytes: figures?.SysBytes,
-            RuntimeHeapAllocBytes: figures?.HeapAllocBytes,
-            RuntimeHeapSysBytes: figures?.HeapSysBytes,
-            GcCount: figures?.GcCount)
-        {
-            RuntimeMemoryLimitBytes = figures?.MemoryLimitBytes,
-        };
     }
 }
