@@ -30,9 +30,11 @@ public static class TrialLoadStep
         var work = load is null
             ? Task.Delay(Timeout.Infinite, cut.Token).ContinueWith(_ => (TrialLoadRun?)null, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
             : RunCoreAsync(load, launch, sampler, cut.Token);
+        var timedOut = false;
         try
         {
             var first = await Task.WhenAny(work, exited, thrashing.Task);
+            timedOut = cut.IsCancellationRequested;
             if (first == exited)
             {
                 await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken));
@@ -42,6 +44,19 @@ public static class TrialLoadStep
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            if (exited.IsCompleted || detector.Evidence is not null)
+            {
+                return null;
+            }
+            // Neither the target's death nor thrashing ended the load: it timed out on its own, against a target that
+            // is alive. A survival without a load would be a false verdict.
+            var what = timedOut
+                ? $"the load did not finish within {loadTimeout.TotalMinutes:0.#} min"
+                : "the load's requests timed out before it began (e.g. fetching its token)";
+            if (!detector.DeclareUnanswered(what))
+            {
+                throw new UserInputException($"{what}, though the target is running and not short of memory; check the load's URLs and the target");
+            }
             return null;
         }
         catch (HttpRequestException e)

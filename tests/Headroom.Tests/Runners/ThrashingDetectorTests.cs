@@ -61,4 +61,43 @@ public class ThrashingDetectorTests
         var fast = new ThrashingDetector(Limit, s_settings);
         Assert.Contains("before any load", Feed(fast, i => Sample(i * 100, i * 1000, null), 40), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void UnansweredLoad_AtTheLimit_IsThrashing_EvenWithFaultsTooSlowForAWindow()
+    {
+        var detector = new ThrashingDetector(Limit, s_settings);
+        // ~200 faults a second, as the Go sample at 10Mi on a busy machine: far under 1,000 a window.
+        Feed(detector, i => Sample(i * 100, i * 20, 0), 30);
+        Assert.Null(detector.Evidence);
+        string? detected = null;
+        detector.Detected += e => detected = e;
+
+        Assert.True(detector.DeclareUnanswered("the load's requests timed out before it began"));
+
+        Assert.Equal(detected, detector.Evidence);
+        Assert.StartsWith("the load's requests timed out before it began while at the limit (32.0 MiB charged, pgmajfault +580 in 2.9 s)", detector.Evidence);
+    }
+
+    [Fact]
+    public void UnansweredLoad_FarBelowTheLimit_OrWithoutALimit_IsNotThrashing()
+    {
+        var below = new ThrashingDetector(Limit, s_settings);
+        Feed(below, i => Sample(i * 100, i * 20, 0, charged: Limit / 2), 5);
+        var unlimited = new ThrashingDetector(null, s_settings);
+        Feed(unlimited, i => Sample(i * 100, i * 20, 0), 5);
+
+        Assert.False(below.DeclareUnanswered("timed out"));
+        Assert.False(unlimited.DeclareUnanswered("timed out"));
+        Assert.Null(below.Evidence);
+        Assert.Null(unlimited.Evidence);
+    }
+
+    [Fact]
+    public void UnansweredLoad_WithNoMemoryFigures_IsThrashing_AndSaysSo()
+    {
+        var detector = new ThrashingDetector(Limit, s_settings);
+
+        Assert.True(detector.DeclareUnanswered("timed out"));
+        Assert.Equal("timed out (no memory figures to tell whether it was at the limit)", detector.Evidence);
+    }
 }

@@ -102,6 +102,7 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             ReadingWithoutCgroup = observation.Cgroup,
             WorkingSet = observation.WorkingSet,
         };
+        sampler.Sampled += detector.Observe;
         stats?.Start(cancellationToken);
         sampler.Start();
         try
@@ -118,7 +119,7 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             var notReady = ready == ReadinessProbe.Result.TimedOut
                 ? $"{options.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s{(forwardError is null ? "" : $" (port-forward: {forwardError})")}"
                 : null;
-            var (outcome, evidence) = PodOutcome.Classify(name, status, restartsBefore, ready == ReadinessProbe.Result.Ready, log, notReady, current.Status);
+            var (outcome, evidence) = PodOutcome.Classify(name, status, restartsBefore, ready == ReadinessProbe.Result.Ready, log, notReady, current.Status, detector.Evidence);
             sampler.Take();
             var samples = sampler.Samples;
             var (sources, events) = await observation.FinishAsync(current, samples, cancellationToken);

@@ -17,11 +17,12 @@ public static class PodOutcome
 
     /// <summary>
     /// The outcome and its evidence; <paramref name="podStatus"/>, the pod's own status, tells an <c>Evicted</c> pod
-    /// (node pressure, not its limit) from the rest.
+    /// (node pressure, not its limit) from the rest; <paramref name="thrashing"/> is the detector's evidence from the
+    /// pod's cgroup, or the load left unanswered at the limit.
     /// </summary>
     public static (TrialOutcome Outcome, string Evidence) Classify(
         string pod, V1ContainerStatus? status, int restartsBefore, bool becameReady, IReadOnlyList<string> previousLog, string? notReady,
-        V1PodStatus? podStatus = null)
+        V1PodStatus? podStatus = null, string? thrashing = null)
     {
         var restartsAfter = status?.RestartCount ?? restartsBefore;
         var restarts = string.Create(CultureInfo.InvariantCulture, $"restarts {restartsBefore}->{restartsAfter}");
@@ -54,6 +55,10 @@ public static class PodOutcome
         {
             var waiting = status?.State?.Waiting is { } w ? $", waiting: {w.Reason}" : "";
             return (TrialOutcome.StartFailed, $"pod {pod}: {notReady ?? "never became ready"}{waiting}, {restarts}");
+        }
+        if (thrashing is not null)
+        {
+            return (TrialOutcome.Thrashing, $"pod {pod}: {thrashing}, {restarts}");
         }
         return (TrialOutcome.Survived, $"pod {pod}: alive after the load, {restarts}");
     }
