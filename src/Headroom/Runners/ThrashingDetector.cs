@@ -94,6 +94,20 @@ public sealed class ThrashingDetector(long? limitBytes, ThrashingSettings settin
         Detected?.Invoke(evidence);
     }
 
+    /// <summary>Forgets everything seen, for the next run of a restarted target.</summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            _window.Clear();
+            _bestCompletedPerWindow = 0;
+            _since = null;
+            _first = null;
+            _latest = null;
+            Evidence = null;
+        }
+    }
+
     /// <summary>
     /// The load got no answer from a target that is still alive (its set-up timed out, or it outlived the load
     /// timeout). At the limit, or with no memory figures to tell, that is thrashing even when the faults climb too

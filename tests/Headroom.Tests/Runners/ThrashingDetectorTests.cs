@@ -100,4 +100,17 @@ public class ThrashingDetectorTests
         Assert.True(detector.DeclareUnanswered("timed out"));
         Assert.Equal("timed out (no memory figures to tell whether it was at the limit)", detector.Evidence);
     }
+
+    [Fact]
+    public void Reset_ForTheNextRunOfARestartedTarget_StartsAWindowAfresh()
+    {
+        var detector = new ThrashingDetector(Limit, s_settings);
+        Assert.NotNull(Feed(detector, i => Sample(i * 100, i * 1000, 5), 60));
+
+        detector.Reset();
+
+        Assert.Null(detector.Evidence);
+        // The new run's samples alone: a cold start's faults, well under the before-load rate.
+        Assert.Null(Feed(detector, i => Sample(6000 + i * 100, 60_000 + i * 100, null), 20));
+    }
 }

@@ -82,6 +82,8 @@ internal sealed class LocalTrialRun(
                     lastState = TrialFigures.Termination(outcome, exit, evidence);
                     restarts++;
                     progress?.Report($"{outcome.ToKebab()} ({evidence}); restart {restarts} of {request.Restarts}");
+                    // The next run is judged on its own: a window across a death and a start would add both runs' faults.
+                    detector.Reset();
                     await DisposeProcessAsync();
                     continue;
                 }
