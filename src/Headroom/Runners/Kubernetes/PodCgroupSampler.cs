@@ -21,6 +21,7 @@ public sealed class PodCgroupSampler : IAsyncDisposable
     private readonly string _container;
     private readonly TimeSpan _interval;
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
     private long? _peak;
     private int _readings;
@@ -55,6 +56,9 @@ public sealed class PodCgroupSampler : IAsyncDisposable
         }, CancellationToken.None);
     }
 
+    /// <summary>Completes at the first exec's answer: a reading, or a note that says why there is none.</summary>
+    public Task FirstAnswer => _answered.Task;
+
     /// <summary>The highest usage or kernel peak read.</summary>
     public MemorySourcePeak Peak() => new(Source, _peak, _readings, Note ?? (_readings == 0 ? "no reading before the trial ended" : null));
 
@@ -76,12 +80,14 @@ public sealed class PodCgroupSampler : IAsyncDisposable
                 {
                     Volatile.Write(ref _latest, null);
                     Note = $"the last exec failed: {Shorten(stderr)}";
+                    _answered.TrySetResult();
                     continue;
                 }
                 var reading = Parse(version, numbers, keyed, stdout);
                 Volatile.Write(ref _latest, reading);
                 _peak = Math.Max(_peak ?? 0, Math.Max(reading.PeakBytes ?? 0, reading.UsageBytes));
                 _readings++;
+                _answered.TrySetResult();
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }
@@ -93,6 +99,10 @@ public sealed class PodCgroupSampler : IAsyncDisposable
         {
             Volatile.Write(ref _latest, null);
             Note = stop.Message;
+        }
+        finally
+        {
+            _answered.TrySetResult();
         }
     }
 
@@ -145,11 +155,15 @@ public sealed class PodCgroupSampler : IAsyncDisposable
             var exit = await _connection.Client.NamespacedPodExecAsync(_pod, _connection.Namespace, _container, ["cat", .. files], false,
                 async (_, output, error) =>
                 {
-                    using var outReader = new StreamReader(output);
-                    using var errReader = new StreamReader(error);
-                    var reading = errReader.ReadToEndAsync(cancellationToken);
-                    stdout = await outReader.ReadToEndAsync(cancellationToken);
-                    stderr = await reading;
+                    // The client's exec streams only read synchronously (a blocking wait for the next frame); their
+                    // ReadAsync would hold thread-pool threads for the whole exec, and at a short interval starve the
+                    // trial's timers and load. One thread of its own reads both (cat's output is a few KiB).
+                    (stdout, stderr) = await Task.Factory.StartNew(() =>
+                    {
+                        using var outReader = new StreamReader(output);
+                        using var errReader = new StreamReader(error);
+                        return (outReader.ReadToEnd(), errReader.ReadToEnd());
+                    }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 }, cancellationToken);
             return (exit, stdout, stderr);
         }

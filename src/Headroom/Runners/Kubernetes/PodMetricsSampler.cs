@@ -20,6 +20,7 @@ public sealed class PodMetricsSampler : IAsyncDisposable
     private readonly TimeSpan _interval;
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<DateTime> _windows = [];
+    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
     private long? _peak;
 
@@ -54,6 +55,9 @@ public sealed class PodMetricsSampler : IAsyncDisposable
         }, CancellationToken.None);
     }
 
+    /// <summary>Completes when the first read has been answered (with a window or not).</summary>
+    public Task FirstAnswer => _answered.Task;
+
     /// <summary>The highest working set reported, and in how many distinct metrics windows.</summary>
     public MemorySourcePeak Peak() => new(Source, _peak, _windows.Count,
         Note ?? (_windows.Count == 0 ? "no metrics window for the pod yet (metrics-server scrapes every 15-60 s)" : null));
@@ -65,7 +69,9 @@ public sealed class PodMetricsSampler : IAsyncDisposable
             using var timer = new PeriodicTimer(_interval);
             do
             {
-                if (!await ReadAsync(cancellationToken))
+                var goOn = await ReadAsync(cancellationToken);
+                _answered.TrySetResult();
+                if (!goOn)
                 {
                     return;
                 }
@@ -75,6 +81,10 @@ public sealed class PodMetricsSampler : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // The trial is over.
+        }
+        finally
+        {
+            _answered.TrySetResult();
         }
     }
 

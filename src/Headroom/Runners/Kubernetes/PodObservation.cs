@@ -17,6 +17,8 @@ public sealed class PodObservation : IAsyncDisposable
     private readonly PodMetricsSampler? _metrics;
     private bool _disposed;
 
+    public static readonly TimeSpan FirstAnswerWait = TimeSpan.FromSeconds(3);
+
     private PodObservation(KubeConnection connection, PodCgroupSampler? cgroup, PodMetricsSampler? metrics)
     {
         _connection = connection;
@@ -44,10 +46,16 @@ public sealed class PodObservation : IAsyncDisposable
     /// <summary>For <see cref="MemorySampler.WorkingSet"/>: the latest working set from metrics.k8s.io.</summary>
     public long? WorkingSet() => _metrics?.Latest;
 
-    /// <summary>Stops sampling; each source's peak (the runtime's from the samples) and the pod's events.</summary>
+    /// <summary>
+    /// Stops sampling; each source's peak (the runtime's from the samples) and the pod's events. A trial shorter than
+    /// a source's first answer (exec finds the cgroup's layout in up to three calls) waits up to
+    /// <see cref="FirstAnswerWait"/> for it, so the report has a reading or says why there is none.
+    /// </summary>
     public async Task<(IReadOnlyList<MemorySourcePeak> Sources, IReadOnlyList<TrialEvent> Events)> FinishAsync(
         V1Pod pod, IReadOnlyList<MemorySample> samples, CancellationToken cancellationToken)
     {
+        var first = new[] { _cgroup?.FirstAnswer, _metrics?.FirstAnswer }.OfType<Task>();
+        await Task.WhenAny(Task.WhenAll(first), Task.Delay(FirstAnswerWait, cancellationToken));
         await DisposeAsync();
         var sources = new List<MemorySourcePeak>();
         if (_cgroup is not null)
