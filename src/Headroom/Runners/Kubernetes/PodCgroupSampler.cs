@@ -80,13 +80,14 @@ public sealed class PodCgroupSampler : IAsyncDisposable
                 {
                     Volatile.Write(ref _latest, null);
                     Note = $"the last exec failed: {Shorten(stderr)}";
-                    _answered.TrySetResult();
-                    continue;
                 }
-                var reading = Parse(version, numbers, keyed, stdout);
-                Volatile.Write(ref _latest, reading);
-                _peak = Math.Max(_peak ?? 0, Math.Max(reading.PeakBytes ?? 0, reading.UsageBytes));
-                _readings++;
+                else
+                {
+                    var reading = Parse(version, numbers, keyed, stdout);
+                    Volatile.Write(ref _latest, reading);
+                    _peak = Math.Max(_peak ?? 0, Math.Max(reading.PeakBytes ?? 0, reading.UsageBytes));
+                    _readings++;
+                }
                 _answered.TrySetResult();
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
