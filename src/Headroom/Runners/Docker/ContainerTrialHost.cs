@@ -153,15 +153,9 @@ internal sealed class ContainerTrialHost(IDockerClient client, string containerI
 
     public async ValueTask DisposeAsync()
     {
-        if (_oomWatch is not null)
-        {
-            await _oomWatch.DisposeAsync();
-            _oomWatch = null;
-        }
-        if (_engineStats is not null)
-        {
-            await _engineStats.DisposeAsync();
-            _engineStats = null;
-        }
+        await (_oomWatch?.DisposeAsync() ?? ValueTask.CompletedTask);
+        _oomWatch = null;
+        await (_engineStats?.DisposeAsync() ?? ValueTask.CompletedTask);
+        _engineStats = null;
     }
 }

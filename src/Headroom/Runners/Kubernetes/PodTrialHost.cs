@@ -3,7 +3,6 @@ using Headroom.Runners.Local;
 using Headroom.Runners.Trial;
 using Headroom.Trials;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace Headroom.Runners.Kubernetes;
@@ -17,6 +16,7 @@ internal sealed class PodTrialHost(
     KubeConnection connection, DeploymentTarget target, long patchedGeneration, K8sRunnerOptions options,
     Action<string> podFound, Func<string?> forwardError) : ITrialHost
 {
+    private readonly PodContainer _container = new(connection, target.Container);
     private readonly CancellationTokenSource _watching = new();
     private V1Pod? _pod;
     private string? _rolloutFailure;
@@ -47,10 +47,10 @@ internal sealed class PodTrialHost(
             return Task.CompletedTask;
         }
         podFound(_pod.Metadata.Name);
-        _restartsBefore = Status(_pod)?.RestartCount ?? 0;
+        _restartsBefore = _container.Status(_pod)?.RestartCount ?? 0;
         _observation = PodObservation.Start(connection, _pod, target.Container, options, cancellationToken);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _watching.Token);
-        return WatchAsync(_pod.Metadata.Name, _restartsBefore, linked);
+        return _container.WatchAsync(_pod.Metadata.Name, _restartsBefore, options.PollInterval, linked);
     }
 
     public CgroupMemoryReading? ReadMemory() => _observation?.Cgroup();
@@ -61,8 +61,8 @@ internal sealed class PodTrialHost(
     {
         await _watching.CancelAsync();
         var pod = _pod is null ? null : await connection.Client.CoreV1.ReadNamespacedPodAsync(_pod.Metadata.Name, connection.Namespace, cancellationToken: cancellationToken);
-        var status = pod is null ? null : Status(pod);
-        var log = pod is null ? [] : await PreviousLogAsync(pod, status, _restartsBefore, cancellationToken);
+        var status = pod is null ? null : _container.Status(pod);
+        var log = pod is null ? [] : await _container.PreviousLogAsync(pod, status, _restartsBefore, cancellationToken);
         var notReady = _rolloutFailure ?? (seen.ReadyTimedOut
             ? $"{options.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s{(forwardError() is { } e ? $" (port-forward: {e})" : "")}"
             : null);
@@ -95,64 +95,9 @@ internal sealed class PodTrialHost(
 
     public string Describe() => $"kubernetes {connection.Where}, {target.Describe()}";
 
-    /// <summary>Completes when the container's run ends (its restart count rises or it is terminated) or the pod is gone.</summary>
-    private Task WatchAsync(string pod, int restartsBefore, CancellationTokenSource linked) => Task.Run(async () =>
-    {
-        using (linked)
-        {
-            try
-            {
-                while (true)
-                {
-                    await Task.Delay(options.PollInterval, linked.Token);
-                    try
-                    {
-                        var current = await connection.Client.CoreV1.ReadNamespacedPodAsync(pod, connection.Namespace, cancellationToken: linked.Token);
-                        if (PodOutcome.Ended(Status(current), restartsBefore) is not null || current.Status?.Phase == "Failed")
-                        {
-                            return;
-                        }
-                    }
-                    catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-                    {
-                        return;
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // The trial is over (or cancelled): nothing more to watch.
-            }
-        }
-    }, CancellationToken.None);
-
     /// <summary>A failed start or a crash gets the cluster's warnings (FailedScheduling, Evicted, BackOff) as its reasons.</summary>
     private static string WithWarnings(TrialOutcome outcome, string evidence, IReadOnlyList<TrialEvent> events) =>
         outcome is TrialOutcome.StartFailed or TrialOutcome.Crashed && PodEvents.Warnings(events) is { } warnings ? $"{evidence}; {warnings}" : evidence;
-
-    private V1ContainerStatus? Status(V1Pod pod) => pod.Status?.ContainerStatuses?.FirstOrDefault(c => c.Name == target.Container);
-
-    /// <summary>The last lines the container's previous run wrote, when it ended during the trial (for a runtime's OOM message).</summary>
-    private async Task<IReadOnlyList<string>> PreviousLogAsync(V1Pod pod, V1ContainerStatus? status, int restartsBefore, CancellationToken cancellationToken)
-    {
-        if (PodOutcome.Ended(status, restartsBefore) is null)
-        {
-            return [];
-        }
-        try
-        {
-            var previous = status?.State?.Terminated is null;
-            await using var stream = await connection.Client.CoreV1.ReadNamespacedPodLogAsync(
-                pod.Metadata.Name, connection.Namespace, container: target.Container, previous: previous, tailLines: 25, cancellationToken: cancellationToken);
-            using var reader = new StreamReader(stream);
-            var text = await reader.ReadToEndAsync(cancellationToken);
-            return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
-        }
-        catch (HttpOperationException)
-        {
-            return [];
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -96,15 +96,9 @@ internal sealed class LocalTrialHost(
 
     private async Task DisposeProcessAsync()
     {
-        if (_counters is not null)
-        {
-            await _counters.DisposeAsync();
-            _counters = null;
-        }
-        if (_process is not null)
-        {
-            await _process.DisposeAsync();
-        }
+        await (_counters?.DisposeAsync() ?? ValueTask.CompletedTask);
+        _counters = null;
+        await (_process?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
     private CgroupMemoryReading? ReadKernel()
