@@ -24,16 +24,8 @@ public class CpuQuotaTrialTests
         "trap 'e=$EPOCHREALTIME; { echo \"wall $s $e\"; times; cat /proc/$$/cgroup; } > \"$0\"; exit 0' TERM; " +
         "while :; do :; done";
 
-    private static TrialCpuCgroups WritableCpu(TrialCgroups memory)
-    {
-        if (TrialCpuCgroups.TryOpenOwn(memory, out var reason) is { } cpu)
-        {
-            return cpu;
-        }
-        var message = $"needs a writable cpu cgroup: {reason}";
-        Unavailable.SkipOrFail(message);
-        return null!;
-    }
+    private static TrialCpuCgroups WritableCpu(TrialCgroups memory) =>
+        TrialCpuCgroups.TryOpenOwn(memory, out var reason) ?? Unavailable.SkipOrFail<TrialCpuCgroups>($"needs a writable cpu cgroup: {reason}");
 
     private static string[] CpuLeftBehind(TrialCpuCgroups cpu) =>
         [.. Directory.EnumerateDirectories(cpu.Parent.Directory, $"{TrialCgroups.Prefix}{Environment.ProcessId}-*")];

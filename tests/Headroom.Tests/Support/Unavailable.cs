@@ -11,4 +11,11 @@ internal static class Unavailable
         }
         Assert.Skip(why);
     }
+
+    /// <summary>For an expression: <c>Open() ?? Unavailable.SkipOrFail&lt;T&gt;(why)</c> (it never returns).</summary>
+    public static T SkipOrFail<T>(string why)
+    {
+        SkipOrFail(why);
+        return default!;
+    }
 }

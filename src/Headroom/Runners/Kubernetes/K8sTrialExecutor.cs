@@ -4,7 +4,6 @@ using Headroom.Runners.Trial;
 using Headroom.Trials;
 using k8s;
 using k8s.Autorest;
-using k8s.Models;
 
 namespace Headroom.Runners.Kubernetes;
 
@@ -42,16 +41,15 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             await RestoreWithTimeoutAsync();
             throw;
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized)
+        catch (HttpOperationException e) when (KubeConnection.IsRefusal(e))
         {
-            throw new UserInputException(
-                $"{connection.Where} refused {e.Request.Method} {e.Request.RequestUri.AbsolutePath} ({(int)e.Response.StatusCode}); grant the Role in deploy/k8s/rbac or use another --context", e);
+            throw connection.Refused(e, "grant the Role in deploy/k8s/rbac or use another --context");
         }
     }
 
     private async Task<TrialResult> RunCoreAsync(TrialRequest request, int trial, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var deployment = await ReadAsync(cancellationToken);
+        var deployment = await connection.ReadDeploymentAsync(target.Name, cancellationToken);
         var patch = DeploymentPatches.ForTrial(deployment, target.Container, request.Limit, request.Knobs, DeploymentPatches.NewTrialId(trial));
         _patched = true;
         var patched = await connection.Client.AppsV1.PatchNamespacedDeploymentAsync(patch, target.Name, connection.Namespace, cancellationToken: cancellationToken);
@@ -68,25 +66,13 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
         }
     }
 
-    private async Task<V1Deployment> ReadAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await connection.Client.AppsV1.ReadNamespacedDeploymentAsync(target.Name, connection.Namespace, cancellationToken: cancellationToken);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            throw new UserInputException($"deployment/{target.Name} is not in namespace {connection.Namespace} at {connection.Where}; check --namespace and --context", e);
-        }
-    }
-
     /// <summary>
     /// Puts the saved original back and removes Headroom's annotations; false when there was nothing to restore.
     /// Safe to call any number of times, from any process.
     /// </summary>
     public async Task<bool> RestoreAsync(CancellationToken cancellationToken)
     {
-        var deployment = await ReadAsync(cancellationToken);
+        var deployment = await connection.ReadDeploymentAsync(target.Name, cancellationToken);
         if (DeploymentPatches.ForRestore(deployment) is not { } patch)
         {
             return false;
