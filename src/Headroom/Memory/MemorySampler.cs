@@ -17,6 +17,7 @@ public sealed class MemorySampler : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
+    private readonly Action<MemorySample>? _observer = LiveSamples.Current;
     private Task? _loop;
 
     // runtime: the latest figures of the stats endpoint; counters: those of the .NET event counters.
@@ -109,6 +110,7 @@ public sealed class MemorySampler : IAsyncDisposable
             _samples.Add(sample);
         }
         Sampled?.Invoke(sample);
+        _observer?.Invoke(sample);
         return sample;
     }
 
