@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return ExperimentCommands.Floor();
         yield return RecommendCommand.Create();
         yield return CheckCommand.Create();
+        yield return InitCommand.Create();
         yield return RunCommand.Create();
         yield return LoadCommand.Create();
         yield return VarsCommand.Create();

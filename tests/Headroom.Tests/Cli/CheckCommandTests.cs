@@ -17,7 +17,7 @@ public sealed class CheckCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private async Task<(int Exit, string Stdout, string Stderr)> CheckAsync(params string[] options)
+    private static async Task<(int Exit, string Stdout, string Stderr)> CheckAsync(params string[] options)
     {
         CgroupRequirement.Writable();
         var server = await TestPrograms.GoOomAsync();
