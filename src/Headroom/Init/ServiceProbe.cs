@@ -18,7 +18,7 @@ public static class ServiceProbe
 {
     /// <summary>Paths tried for readiness, in order: the common health endpoints, then the root.</summary>
     public static readonly IReadOnlyList<string> ReadyPaths =
-        ["/health/ready", "/readyz", "/ready", "/readiness", "/v1/readiness", "/healthz", "/health", "/v1/health", "/"];
+        ["/ready", "/readyz", "/health/ready", "/readiness", "/v1/readiness", "/healthz", "/health", "/v1/health", "/"];
 
     public static readonly IReadOnlyList<string> StatsPaths = ["/debug/vars", "/metrics"];
 
@@ -42,8 +42,8 @@ public static class ServiceProbe
                 var ports = await WaitForPortsAsync(process, timeout, cancellationToken);
                 // A server may listen before it answers; give its health endpoint a few seconds.
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-                var ready = await FirstAnsweringAsync(http, ports, ReadyPaths, TimeSpan.FromSeconds(10), cancellationToken);
-                var stats = await FirstAnsweringAsync(http, ports, StatsPaths, TimeSpan.Zero, cancellationToken);
+                var ready = await FirstAnsweringAsync(http, ports, ReadyPaths, _ => true, TimeSpan.FromSeconds(10), cancellationToken);
+                var stats = await FirstAnsweringAsync(http, ports, StatsPaths, IsStats, TimeSpan.Zero, cancellationToken);
                 var runtime = RuntimeDetector.Detect(ListeningPorts.ProcessTree(process.Id));
                 return new ServiceFacts(ports, ready, stats, runtime);
             }
@@ -80,7 +80,12 @@ public static class ServiceProbe
         }
     }
 
-    private static async Task<Uri?> FirstAnsweringAsync(HttpClient http, IReadOnlyList<int> ports, IReadOnlyList<string> paths, TimeSpan patience, CancellationToken cancellationToken)
+    /// <summary>An expvar document is a JSON object; Prometheus text has # TYPE or # HELP lines. A catch-all 200 is neither.</summary>
+    private static bool IsStats(string body) =>
+        body.TrimStart().StartsWith('{') || body.Contains("# TYPE ", StringComparison.Ordinal) || body.Contains("# HELP ", StringComparison.Ordinal);
+
+    private static async Task<Uri?> FirstAnsweringAsync(
+        HttpClient http, IReadOnlyList<int> ports, IReadOnlyList<string> paths, Func<string, bool> accept, TimeSpan patience, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + patience;
         do
@@ -93,7 +98,7 @@ public static class ServiceProbe
                     try
                     {
                         using var response = await http.GetAsync(url, cancellationToken);
-                        if (response.IsSuccessStatusCode)
+                        if (response.IsSuccessStatusCode && accept(await response.Content.ReadAsStringAsync(cancellationToken)))
                         {
                             return url;
                         }

@@ -113,7 +113,7 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "check", "--", "/bin/true" }, "headroom: nothing to check: give --limit, --from a study folder, or --baseline summary.json\n")]
+    [InlineData(new[] { "check", "--load", "-n 1 http://127.0.0.1:1/", "--", "/bin/true" }, "headroom: nothing to check: give --limit, --from a study folder, or --baseline summary.json\n")]
     [InlineData(new[] { "check", "--limit", "40Mi", "--", "/bin/true" }, "headroom: a command needs --load: hey's arguments with the URL to load, e.g. --load \"-c 10 -n 1000 http://127.0.0.1:3000/\"\n")]
     [InlineData(new[] { "check", "--limit", "lots" }, "headroom: --limit 'lots' is not valid: ")]
     [InlineData(new[] { "check", "--limit", "40Mi", "--env", "NOEQUALS" }, "headroom: --env 'NOEQUALS' is not K=V; e.g. --env GOMEMLIMIT=30MiB\n")]

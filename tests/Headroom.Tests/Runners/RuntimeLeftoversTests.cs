@@ -20,7 +20,11 @@ public sealed class RuntimeLeftoversTests : IDisposable
         var cgroups = CgroupRequirement.Writable();
         // exec keeps the shell's pid, so the pid written is the runtime's, which names its socket.
         var pidFile = Path.Combine(_folder, "pid");
-        var launch = new TargetLaunch(["/bin/sh", "-c", "echo $$ > \"$0\" && exec dotnet \"$1\" 256 10", pidFile, TestPrograms.DotnetAlloc()]);
+        // The GC is told it may use 1 GiB, so the kernel's limit is what stops it (not an OutOfMemoryException).
+        var launch = new TargetLaunch(["/bin/sh", "-c", "echo $$ > \"$0\" && exec dotnet \"$1\" 256 10", pidFile, TestPrograms.DotnetAlloc()])
+        {
+            Environment = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "40000000" },
+        };
         var executor = new LocalTrialExecutor(new CommandTarget(launch), load: null,
             new LocalRunnerOptions { Hold = TimeSpan.FromSeconds(20), StopGrace = TimeSpan.FromSeconds(1) });
 
