@@ -12,6 +12,8 @@ internal static class CommandCatalog
         yield return ExperimentCommands.Matrix();
         yield return ExperimentCommands.Floor();
         yield return RecommendCommand.Create();
+        yield return CheckCommand.Create();
+        yield return InitCommand.Create();
         yield return RunCommand.Create();
         yield return LoadCommand.Create();
         yield return VarsCommand.Create();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Headroom.Experiments;
+using Headroom.Cli.Live;
 using Headroom.Reports;
 using Spectre.Console;
 
@@ -65,10 +66,12 @@ internal static class ExperimentCommands
         var executor = factory.Create(plan.Spec);
         // The Kubernetes runner restores the Deployment when disposed: at the end, on Ctrl+C and on errors.
         await using var restore = executor as IAsyncDisposable;
-        var console = ConsoleFor(parsed.InvocationConfiguration.Output);
-        var study = new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples };
+        var output = parsed.InvocationConfiguration.Output;
+        var console = ConsoleFor(output);
         console.MarkupLineInterpolated($"study folder: {folder.Path}");
-        var result = await study.RunAsync(plan, new ProgressLines(console), ct);
+        var result = LiveStudy.Wanted(output, parsed.GetValue(options.Plain)) && executor is not Trials.IConcurrentTrialExecutor
+            ? await LiveStudy.RunAsync(console, plan, executor, folder, factory.SaveSamples, ct)
+            : await new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples }.RunAsync(plan, new ProgressLines(console), ct);
         var report = recommend
             ? StudyReport.From(result, new RecommendOptions { Margin = plan.Spec.Margin })
             : new StudyReport(result, null);
