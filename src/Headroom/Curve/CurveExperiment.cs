@@ -9,8 +9,8 @@ namespace Headroom.Curve;
 /// <summary>
 /// The need as a function of load: at each level (connections or rate) an unlimited baseline and the survival and
 /// healthy edge search, each search starting near where the previous levels say the edge is. Level 1 starts at its
-/// baseline's prediction, level 2 at level 1's edge, later levels on the line through the last two edges; a search
-/// that starts close brackets in fewer trials. <see cref="Independent"/> starts every level at its own prediction,
+/// baseline's prediction; every later level at its own prediction corrected by the error the prediction had at the
+/// level before (see <see cref="StartFor"/>); a search that starts close brackets in fewer trials. <see cref="Independent"/> starts every level at its own prediction,
 /// which is what separate <c>headroom edge</c> runs would do (for comparison).
 /// </summary>
 public sealed class CurveExperiment(Func<double, ITrialExecutor> executorFor, EdgeSearchOptions options, int baselineRuns)
@@ -26,7 +26,7 @@ public sealed class CurveExperiment(Func<double, ITrialExecutor> executorFor, Ed
             var executor = executorFor(level);
             var runs = await BaselineRuns.RunAsync(executor, Math.Max(1, baselineRuns), cancellationToken);
             var baseline = BaselineRuns.Combine(runs);
-            var (start, reason) = Independent ? (null, "its own baseline's prediction") : StartFor(level, done, axis);
+            var (start, reason) = Independent ? (null, "its own baseline's prediction") : StartFor(EdgePredictor.Predict(baseline.Memory), done, axis);
             var search = await new EdgeSearch(executor, options).RunAsync(baseline, KnobSet.None, start, null, cancellationToken);
             var result = new CurveLevel(level, search, start ?? search.Prediction.Edge, reason) { Trials = runs.Count + search.TrialsUsed };
             done.Add(result);
@@ -38,22 +38,24 @@ public sealed class CurveExperiment(Func<double, ITrialExecutor> executorFor, Ed
         return new CurveResult(axis, done, fit, estimate);
     }
 
-    private static (MemoryQuantity? Start, string Reason) StartFor(double level, List<CurveLevel> done, CurveAxis axis)
+    /// <summary>
+    /// Where a level's search starts: its own baseline's prediction corrected by the last measured level's error
+    /// (edge − prediction), which is mostly the target's own (how much of its page cache it keeps touching) and so
+    /// carries over between loads; the last edge itself when there is no prediction.
+    /// </summary>
+    private static (MemoryQuantity? Start, string Reason) StartFor(EdgePrediction prediction, List<CurveLevel> done, CurveAxis axis)
     {
-        var known = done.Where(l => l.Need is not null).ToList();
-        if (known.Count == 0)
+        if (done.LastOrDefault(l => l.Need is not null) is not { } last)
         {
             return (null, "its own baseline's prediction");
         }
-        var last = known[^1];
-        if (known.Count == 1)
+        if (prediction.Edge is not { } predicted || last.Search.PredictionErrorBytes is not { } error)
         {
             return (last.Need, $"the edge at {axis.Describe(last.Level)}");
         }
-        var before = known[^2];
-        var slope = (last.Need!.Value.Bytes - before.Need!.Value.Bytes) / (last.Level - before.Level);
-        var bytes = last.Need.Value.Bytes + Math.Max(0, slope) * (level - last.Level);
-        return (new MemoryQuantity((long)bytes), $"the line through the edges at {axis.Describe(before.Level)} and {axis.Describe(last.Level)}");
+        var corrected = new MemoryQuantity(Math.Max(1, predicted.Bytes + error));
+        return (corrected, string.Create(CultureInfo.InvariantCulture,
+            $"its prediction {predicted.ToKubernetes()} {(error >= 0 ? "+" : "-")} the error at {axis.Describe(last.Level)}, {new MemoryQuantity(Math.Abs(error)).ToKubernetes()}"));
     }
 
     private static PeakEstimate Peak(CurveAxis axis, LinearFit fit, double peak, List<(double Level, double Bytes)> measured, double margin)

@@ -17,7 +17,7 @@
 static char arena[ARENA]; /* bss: charged only as it is touched */
 static long touched;
 
-struct conn { char buf[8192]; size_t len; char *held; };
+struct conn { char buf[1024]; size_t len; char *held; };
 
 int main(int argc, char **argv) {
     if (argc < 4) {
