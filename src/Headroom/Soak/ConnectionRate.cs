@@ -21,9 +21,17 @@ public static class ConnectionRate
     /// <summary>Checks a load given as hey's flags (with or without its URL): its <c>-c</c> against its <c>--rate</c>.</summary>
     public static void CheckFlags(string heyFlags)
     {
+        var options = Parse(heyFlags);
+        Check(options.Concurrency, options.TotalRate);
+    }
+
+    /// <summary>The connections (<c>-c</c>) of a load given as hey's flags.</summary>
+    public static int ConnectionsOf(string heyFlags) => Parse(heyFlags).Concurrency;
+
+    private static LoadOptions Parse(string heyFlags)
+    {
         var words = HeyArguments.Split(heyFlags);
         var hasUrl = words.Any(w => w.StartsWith("http://", StringComparison.Ordinal) || w.StartsWith("https://", StringComparison.Ordinal));
-        var options = HeyArguments.Parse(hasUrl ? words : [.. words, "http://127.0.0.1/"]);
-        Check(options.Concurrency, options.TotalRate);
+        return HeyArguments.Parse(hasUrl ? words : [.. words, "http://127.0.0.1/"]);
     }
 }
