@@ -27,7 +27,7 @@ public static class CurveReport
         if (curve.Fit is { } fit)
         {
             var model = string.Create(CultureInfo.InvariantCulture,
-                $"need ≈ {Mi(fit.Intercept)} + {Ki(fit.Slope)} × {curve.Axis.Unit}");
+                $"need ≈ {Mi(fit.Intercept)} {(fit.Slope < 0 ? "-" : "+")} {Ki(Math.Abs(fit.Slope))} × {curve.Axis.Unit}");
             if (fit.HasError)
             {
                 var (low, high) = fit.SlopeInterval;

@@ -7,8 +7,8 @@ namespace Headroom.Soak;
 
 /// <summary>
 /// Reads a soak's samples: the load window after its warm-up, folded into slices, fitted with <see cref="TheilSen"/>
-/// for charged memory, anonymous memory and the post-GC heap, and the verdict from the anonymous trend (the charge
-/// where there is no anon figure) projected from the charge at the end to the limit.
+/// for charged memory, anonymous memory and the post-GC heap, and the verdict from the charge's trend (see
+/// <see cref="SoakResult.Deciding"/>) projected from its fitted level at the end to the limit.
 /// </summary>
 public static class SoakAnalysis
 {
@@ -16,6 +16,11 @@ public static class SoakAnalysis
     {
         var limit = trial.Request.Limit;
         var load = trial.Details.Samples.Where(s => s.Phase == "load").ToList();
+        // What follows a kill (the charge falling to nothing) is not the trend that led to it.
+        if (load.Count > 0 && load[0].OomKills is { } kills)
+        {
+            load = load.TakeWhile(s => s.OomKills is null || s.OomKills == kills).ToList();
+        }
         if (load.Count == 0)
         {
             var none = trial.Survived
@@ -32,14 +37,19 @@ public static class SoakAnalysis
         var charged = Trend("charged", fitted, X, s => s.UsageBytes, warmup, loadSeconds);
         var anon = Trend("anon", fitted, X, s => s.AnonBytes, warmup, loadSeconds);
         var heap = Trend("post-GC heap", PostGc(fitted), X, s => (s.Runtime ?? s.Counters)?.HeapAllocBytes, warmup, loadSeconds);
-        var deciding = anon ?? charged;
+        var deciding = charged ?? anon;
         var verdict = !trial.Survived ? Died(trial, loadSeconds, deciding)
             : deciding is null ? new SoakVerdict(SoakVerdictKind.Unknown, "unknown: too few samples after the warm-up to fit a trend")
-            : Judge(deciding, charged ?? deciding, limit, loadSeconds);
+            : Judge(deciding, limit, loadSeconds);
+        if (verdict.Kind == SoakVerdictKind.Stable && anon is not null && deciding != anon
+            && anon.Fit.Low > 0 && anon.HighMebibytesPerHour >= SoakOptions.StableBelowMebibytesPerHour)
+        {
+            verdict = verdict with { Text = $"{verdict.Text}; anon alone grows {anon.Describe()}: soak longer to tell a warm-up from a leak" };
+        }
         return new SoakResult(trial, options, limit, charged, anon, heap, loadSeconds, warmup, verdict);
     }
 
-    private static SoakVerdict Judge(SoakTrend deciding, SoakTrend charged, MemoryQuantity? limit, double loadSeconds)
+    private static SoakVerdict Judge(SoakTrend deciding, MemoryQuantity? limit, double loadSeconds)
     {
         var fit = deciding.Fit;
         var rate = deciding.Describe();
@@ -57,8 +67,7 @@ public static class SoakAnalysis
         {
             return new SoakVerdict(SoakVerdictKind.Growing, $"{growing} ({deciding.Name}); no limit to reach");
         }
-        // Charged memory grows as the anonymous part does; the page cache beside it is reclaimed at the limit.
-        var level = charged.Fit.At(loadSeconds);
+        var level = deciding.Fit.At(loadSeconds);
         var left = l.Bytes - level;
         if (left <= 0)
         {

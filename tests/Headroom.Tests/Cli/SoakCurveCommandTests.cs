@@ -32,7 +32,7 @@ public sealed class SoakCurveCommandTests : IDisposable
             "soak", "--target", "go", "--rate", "200", "--duration", "24s", "--limit", "64Mi", "--out", Path.Combine(_root, "go"));
         TestContext.Current.SendDiagnosticMessage(stdout);
         Assert.True(exit == 0, stdout + stderr);
-        Assert.Contains("verdict: stable: anon ", stdout, StringComparison.Ordinal);
+        Assert.Contains("verdict: stable: charged ", stdout, StringComparison.Ordinal);
         var html = await File.ReadAllTextAsync(Path.Combine(_root, "go", "report.html"), TestContext.Current.CancellationToken);
         Assert.Contains("Memory over the soak", html, StringComparison.Ordinal);
         Assert.Contains("limit 64Mi", html, StringComparison.Ordinal);

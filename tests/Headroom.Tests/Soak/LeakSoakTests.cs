@@ -43,9 +43,11 @@ public class LeakSoakTests
         var first = await SoakAsync(TimeSpan.FromSeconds(6));
         Assert.Equal(TrialOutcome.Survived, first.Trial.Outcome);
         Assert.Equal(SoakVerdictKind.Growing, first.Verdict.Kind);
-        var anon = first.Anon!;
-        Assert.True(anon.LowMebibytesPerHour > 0, anon.Describe());
-        Assert.InRange(TrueMebibytesPerHour, anon.LowMebibytesPerHour, anon.HighMebibytesPerHour);
+        foreach (var trend in new[] { first.Charged!, first.Anon! })
+        {
+            Assert.True(trend.LowMebibytesPerHour > 0, trend.Describe());
+            Assert.InRange(TrueMebibytesPerHour, trend.LowMebibytesPerHour, trend.HighMebibytesPerHour);
+        }
         var projected = first.Verdict.LimitReachedAtSeconds!.Value;
 
         var killed = await SoakAsync(TimeSpan.FromSeconds(60));
@@ -53,7 +55,7 @@ public class LeakSoakTests
         Assert.Equal(SoakVerdictKind.Died, killed.Verdict.Kind);
         var real = killed.LoadSeconds;
         TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
-            $"leak: true {TrueMebibytesPerHour:0} MiB/h, anon {anon.Describe()}; projected the {limit} limit at {projected:0.0} s of load, killed at {real:0.0} s"));
+            $"leak: true {TrueMebibytesPerHour:0} MiB/h, charged {first.Charged!.Describe()}, anon {first.Anon!.Describe()}; projected the {limit} limit at {projected:0.0} s of load, killed at {real:0.0} s"));
         Assert.InRange(projected, real * 0.8, real * 1.2);
         Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
     }

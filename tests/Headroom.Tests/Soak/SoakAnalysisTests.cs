@@ -41,8 +41,8 @@ public class SoakAnalysisTests
         Assert.StartsWith("growing +2.1 MiB/h (", soak.Verdict.Text, StringComparison.Ordinal);
         // Charged at the end 27.1 MiB: 12.9 MiB to go at 2.1 MiB/h.
         Assert.Contains("reaches the 40Mi limit in about 6.1 h", soak.Verdict.Text, StringComparison.Ordinal);
-        Assert.InRange(soak.Anon!.LowMebibytesPerHour, 1.9, 2.1);
-        Assert.InRange(soak.Anon.HighMebibytesPerHour, 2.1, 2.3);
+        Assert.InRange(soak.Charged!.LowMebibytesPerHour, 1.9, 2.1);
+        Assert.InRange(soak.Charged.HighMebibytesPerHour, 2.1, 2.3);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class SoakAnalysisTests
     {
         var soak = SoakAnalysis.Analyze(Trial(t => 20 + 3 * ((t / 60) % 1) + Noise(t)), new SoakOptions { Rate = 100 });
         Assert.Equal(SoakVerdictKind.Stable, soak.Verdict.Kind);
-        Assert.StartsWith("stable: anon ", soak.Verdict.Text, StringComparison.Ordinal);
+        Assert.StartsWith("stable: charged ", soak.Verdict.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,6 +58,6 @@ public class SoakAnalysisTests
     {
         var soak = SoakAnalysis.Analyze(Trial(t => 20 + 300 * t / 3600, TrialOutcome.OomKilled, hours: 0.05), new SoakOptions { Rate = 100 });
         Assert.Equal(SoakVerdictKind.Died, soak.Verdict.Kind);
-        Assert.StartsWith("oom-killed after 3 min of load (oom_kill 0->1, exit 137 (SIGKILL)); anon before it +300 MiB/h", soak.Verdict.Text, StringComparison.Ordinal);
+        Assert.StartsWith("oom-killed after 3 min of load (oom_kill 0->1, exit 137 (SIGKILL)); charged before it +300 MiB/h", soak.Verdict.Text, StringComparison.Ordinal);
     }
 }
