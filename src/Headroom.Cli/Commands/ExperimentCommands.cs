@@ -39,6 +39,12 @@ internal static class ExperimentCommands
         var options = new StudyCommandOptions();
         var command = new Command(name, description);
         options.AddTo(command, matrix, floor);
+        if (name == "study")
+        {
+            command.Options.Add(StudySoakStep.Soak);
+            command.Options.Add(StudyCurveStep.PeakConcurrency);
+            command.Options.Add(StudyCurveStep.Concurrency);
+        }
         command.SetAction((parsed, ct) => RunAsync(parsed, options, phases, name == "study", ct));
         return command;
     }
@@ -60,6 +66,8 @@ internal static class ExperimentCommands
             folder = StudyFolder.Open(parsed.GetValue(options.Out)
                 ?? Path.Combine("headroom-results", $"{spec.Name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
         }
+        var soak = recommend ? StudySoakStep.Read(parsed) : null;
+        var curve = recommend ? StudyCurveStep.Read(parsed, plan.Spec) : null;
         var factory = ContainerRunnerOptions.IsDocker(parsed) ? ContainerRunnerOptions.Factory(parsed, new Runners.Local.LocalRunnerOptions())
             : KubernetesRunnerOptions.IsKubernetes(parsed) ? KubernetesRunnerOptions.Factory(parsed)
             : TrialExecutors.Factory;
@@ -78,6 +86,14 @@ internal static class ExperimentCommands
         await StudyReportWriter.WriteAsync(folder, report, ct);
         StudyTables.Render(console, report, recommend);
         console.MarkupLineInterpolated($"reports: {Path.Combine(folder.Path, MarkdownReport.FileName)}, {Path.Combine(folder.Path, Reports.Html.HtmlReportWriter.FileName)}, {Path.Combine(folder.Path, SummaryJson.FileName)}");
+        if (curve is not null)
+        {
+            await StudyCurveStep.RunAsync(curve, factory, plan.Spec, folder, console, ct);
+        }
+        if (soak is { } duration)
+        {
+            await StudySoakStep.RunAsync(duration, factory, plan.Spec, report, folder, console, ct);
+        }
         return 0;
     }
 
