@@ -8,6 +8,7 @@ namespace Headroom.Cli;
 public static class HeadroomApp
 {
     public const int UsageError = 2;
+    public const int OutputError = 1;
     public const int Interrupted = 130;
     public const int InternalError = 70;
 
@@ -66,6 +67,11 @@ public static class HeadroomApp
             await stderr.WriteLineAsync($"headroom: {e.Message}");
             return UsageError;
         }
+        catch (OutputFolderException e)
+        {
+            await stderr.WriteLineAsync($"headroom: {e.Message}");
+            return OutputError;
+        }
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync("headroom: interrupted; everything it started has been stopped and removed.");
@@ -73,11 +79,12 @@ public static class HeadroomApp
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A defect of ours, not the user's input: one line, with the details kept in a file for the bug report.
-            // Trials already finished are in the study folder and a --resume picks up from them.
-            var details = Path.Combine(Path.GetTempPath(), $"headroom-error-{Environment.ProcessId}.txt");
-            await File.WriteAllTextAsync(details, e.ToString());
-            await stderr.WriteLineAsync($"headroom: unexpected error ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}); details in {details}");
+            // A defect of ours, not the user's input: one line, with the details kept for the bug report in a private
+            // folder (never a predictable name in a shared /tmp). Trials already finished are in the study folder and
+            // a --resume picks up from them.
+            var details = OperatingSystem.IsWindows() ? null : CrashDetails.Keep(e, stderr);
+            var where = details is null ? "details above" : $"details in {details}";
+            await stderr.WriteLineAsync($"headroom: unexpected error ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}); {where}");
             return InternalError;
         }
     }
