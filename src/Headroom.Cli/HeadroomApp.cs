@@ -33,7 +33,7 @@ public static class HeadroomApp
         {
             var command = parsed.CommandResult.Command;
             var name = command == root ? "headroom" : $"headroom {command.Name}";
-            await stderr.WriteLineAsync($"headroom: {parsed.Errors[0].Message} (see '{name} --help')");
+            await stderr.WriteLineAsync($"headroom: {OneLine(parsed.Errors[0].Message)} (see '{name} --help')");
             return UsageError;
         }
         try
@@ -64,12 +64,12 @@ public static class HeadroomApp
         }
         catch (UserInputException e)
         {
-            await stderr.WriteLineAsync($"headroom: {e.Message}");
+            await stderr.WriteLineAsync($"headroom: {OneLine(e.Message)}");
             return UsageError;
         }
         catch (OutputFolderException e)
         {
-            await stderr.WriteLineAsync($"headroom: {e.Message}");
+            await stderr.WriteLineAsync($"headroom: {OneLine(e.Message)}");
             return OutputError;
         }
         catch (OperationCanceledException)
@@ -84,8 +84,28 @@ public static class HeadroomApp
             // a --resume picks up from them.
             var details = OperatingSystem.IsWindows() ? null : CrashDetails.Keep(e, stderr);
             var where = details is null ? "details above" : $"details in {details}";
-            await stderr.WriteLineAsync($"headroom: unexpected error ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}); {where}");
+            await stderr.WriteLineAsync($"headroom: unexpected error ({e.GetType().Name}: {OneLine(e.Message)}); {where}");
             return InternalError;
         }
+    }
+
+    /// <summary>The longest error line printed; a message quoting more of the input is cut in the middle.</summary>
+    public const int MaxErrorLength = 1000;
+
+    /// <summary>
+    /// An error as one line of bounded length: the message may quote input (a spec value, a response body) that is
+    /// megabytes long or holds line breaks.
+    /// </summary>
+    public static string OneLine(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var line = message.ReplaceLineEndings(" ");
+        if (line.Length <= MaxErrorLength)
+        {
+            return line;
+        }
+        var half = (MaxErrorLength - 40) / 2;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{line[..half]} ...({line.Length - 2 * half} characters cut)... {line[^half..]}");
     }
 }

@@ -38,6 +38,7 @@ public sealed class StudyFolder
     /// <exception cref="OutputFolderException">The folder cannot be created or read.</exception>
     public static StudyFolder Open(string path)
     {
+        OutputPaths.RefuseKernelFileSystems(path);
         OutputFolderException.Guard(path, "create the study folder", () => Directory.CreateDirectory(path));
         var results = System.IO.Path.Combine(path, ResultsFile);
         var records = new List<TrialRecord>();
@@ -91,6 +92,48 @@ public sealed class StudyFolder
         }
         _lock = StudyFolderLock.Take(Path);
         return new Release(this);
+    }
+
+    /// <summary>
+    /// A study's name as a file name: letters, digits, '.', '_' and '-' kept, anything else (a '/', "..", spaces)
+    /// turned into '-', at most 64 characters, never starting with '.' or '-'; "study" when nothing is left.
+    /// </summary>
+    public static string SafeName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var safe = new StringBuilder(Math.Min(name.Length, MaxNameLength));
+        foreach (var c in name)
+        {
+            if (safe.Length == MaxNameLength)
+            {
+                break;
+            }
+            safe.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '-');
+        }
+        var trimmed = safe.ToString().TrimStart('.', '-').Replace("..", "-", StringComparison.Ordinal);
+        return trimmed.Length == 0 ? "study" : trimmed;
+    }
+
+    private const int MaxNameLength = 64;
+
+    /// <summary>
+    /// Removes a folder this run created when no trial was recorded in it: only the files a run writes before its
+    /// first trial (the plan and the lock) may be there, anything else keeps it.
+    /// </summary>
+    public static void RemoveUnused(string path)
+    {
+        try
+        {
+            var files = Directory.EnumerateFileSystemEntries(path).Select(System.IO.Path.GetFileName).ToList();
+            if (files.All(f => f is PlanFile or StudyFolderLock.LockFile or StudyFolderLock.OwnerFile))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left as it is: an empty folder is untidy, not wrong.
+        }
     }
 
     /// <summary>Opens a folder that must already hold a study (for <c>--resume</c> and <c>recommend --from</c>).</summary>
