@@ -54,6 +54,7 @@ internal static class ExperimentCommands
     {
         StudyFolder folder;
         StudyPlan plan;
+        string? created = null;
         if (parsed.GetValue(options.Resume) is { } resume)
         {
             folder = StudyFolder.OpenExisting(resume);
@@ -63,9 +64,29 @@ internal static class ExperimentCommands
         {
             var spec = options.ReadSpec(parsed);
             plan = new StudyPlan(spec.Name, spec, phases(spec));
-            folder = StudyFolder.Open(parsed.GetValue(options.Out)
-                ?? Path.Combine("headroom-results", $"{spec.Name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
+            var path = parsed.GetValue(options.Out)
+                ?? Path.Combine("headroom-results", $"{StudyFolder.SafeName(spec.Name)}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+            created = Directory.Exists(path) ? null : path;
+            folder = StudyFolder.Open(path);
         }
+        // Held from here to the last report, so that a second run on this folder is refused at once.
+        using var held = folder.Lock();
+        try
+        {
+            return await RunAsync(parsed, folder, plan, recommend, ct);
+        }
+        catch (UserInputException) when (created is not null && folder.Records.Count == 0)
+        {
+            // Rejected before any trial ran (a target that cannot start, a runner refusing the spec): leave no empty
+            // study folder behind.
+            held?.Dispose();
+            StudyFolder.RemoveUnused(created);
+            throw;
+        }
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, StudyFolder folder, StudyPlan plan, bool recommend, CancellationToken ct)
+    {
         var soak = recommend ? StudySoakStep.Read(parsed) : null;
         var curve = recommend ? StudyCurveStep.Read(parsed, plan.Spec) : null;
         var factory = ContainerRunnerOptions.IsDocker(parsed) ? ContainerRunnerOptions.Factory(parsed, new Runners.Local.LocalRunnerOptions())
