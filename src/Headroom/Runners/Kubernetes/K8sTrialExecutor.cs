@@ -32,10 +32,33 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
         {
             _forwards.AddRange(options.PortForwards.Select(f => new PodPortForward(connection, () => _currentPod, f.Local, f.Remote)));
         }
+        var interruptions = new List<string>();
         try
         {
-            var result = await RunCoreAsync(request, trial, progress, cancellationToken);
-            return result with { WallTime = wall.Elapsed };
+            while (true)
+            {
+                try
+                {
+                    var result = await RunCoreAsync(request, trial, progress, cancellationToken);
+                    var reruns = interruptions.Count == 0 ? "" : $"; run again after: {string.Join("; ", interruptions)}";
+                    return result with { WallTime = wall.Elapsed, Evidence = result.Evidence + reruns };
+                }
+                catch (PodInterruptedException e) when (interruptions.Count < options.InterruptedReruns)
+                {
+                    interruptions.Add(e.Message);
+                    progress?.Report($"interrupted: {e.Message}; running the trial again");
+                }
+            }
+        }
+        catch (PodInterruptedException e)
+        {
+            throw new UserInputException(
+                $"the trial's pod was interrupted {interruptions.Count + 1} times ({string.Join("; ", interruptions.Append(e.Message))}): the cluster is moving pods (a drain, a scale-down, preemption, a GitOps revert); --resume later", e);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            throw new UserInputException(
+                $"{connection.Where} did not accept the credentials (401 on {e.Request.Method} {e.Request.RequestUri.AbsolutePath}): a token from an exec plugin or a cloud login may have expired; refresh it (kubectl get pods does) and --resume", e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && options.RestoreOriginal)
         {
@@ -43,7 +66,7 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             await RestoreWithTimeoutAsync();
             throw;
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized)
+        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden)
         {
             throw new UserInputException(
                 $"{connection.Where} refused {e.Request.Method} {e.Request.RequestUri.AbsolutePath} ({(int)e.Response.StatusCode}); grant the Role in deploy/k8s/rbac or use another --context", e);
@@ -53,12 +76,10 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
     private async Task<TrialResult> RunCoreAsync(TrialRequest request, int trial, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var client = connection.Client;
-        var deployment = await ReadAsync(cancellationToken);
-        var patch = DeploymentPatches.ForTrial(deployment, target.Container, request.Limit, request.Knobs, DeploymentPatches.NewTrialId(trial));
-        _patched = true;
-        var patched = await client.AppsV1.PatchNamespacedDeploymentAsync(patch, target.Name, connection.Namespace, cancellationToken: cancellationToken);
+        var patched = await DeploymentWriter.PatchForTrialAsync(connection, target, options, request, DeploymentPatches.NewTrialId(trial),
+            () => _patched = true, cancellationToken);
         progress?.Report($"patched {target.Describe()}: memory {request.Limit?.ToString() ?? "unlimited"}, knobs {request.Knobs.Name}; waiting for the rollout");
-        var rollout = await Rollout.WaitAsync(client, connection.Namespace, target.Name, patched.Metadata.Generation ?? 0,
+        var rollout = await Rollout.WaitAsync(client, connection.Namespace, target.Name, target.Container, patched.Metadata.Generation ?? 0,
             options.RolloutTimeout, options.PollInterval, cancellationToken);
         var pods = await Rollout.CurrentPodsAsync(client, connection.Namespace, target.Name, cancellationToken);
         var pod = pods.Count == 0 ? null : pods[0];
@@ -73,13 +94,19 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
         {
             var status = pod is null ? null : Status(pod);
             var log = pod is null ? [] : await PreviousLogAsync(pod, status, 0, cancellationToken);
-            var (outcome, evidence) = PodOutcome.Classify(pod?.Metadata.Name ?? "(none)", status, 0, false, log,
-                $"rollout not done within {options.RolloutTimeout.TotalSeconds:0.#} s ({rollout.Description})", pod?.Status);
-            var events = await PodEvents.ListAsync(client, connection.Namespace, pod?.Metadata.Name, PodEvents.ReplicaSetOf(pod), cancellationToken);
+            var (outcome, evidence) = PodOutcome.Classify(pod?.Metadata.Name ?? $"(none{(rollout.ReplicaSet is null ? "" : $" of replicaset/{rollout.ReplicaSet}")})",
+                status, 0, false, log,
+                rollout.Stuck ?? $"rollout not done within {options.RolloutTimeout.TotalSeconds:0.#} s ({rollout.Description})", pod?.Status);
+            var events = await PodEvents.ListAsync(client, connection.Namespace, pod?.Metadata.Name, PodEvents.ReplicaSetOf(pod) ?? rollout.ReplicaSet, cancellationToken);
             return new TrialResult(request, outcome, WithWarnings(outcome, evidence, events), null, Empty, status?.RestartCount ?? 0, TimeSpan.Zero)
             {
                 Details = details with { Terminated = Termination(PodOutcome.Ended(status, 0)), OutputTail = log, Events = events },
             };
+        }
+        if (AppliedCheck.NotApplied(patched, pod, target.Container) is { } different)
+        {
+            throw new UserInputException(
+                $"limit not applied: {different}; a LimitRange, a VPA, a policy engine or a webhook changed the pod, so its trial would not measure what it says");
         }
         _currentPod = pod.Metadata.Name;
         progress?.Report($"rolled out: pod {pod.Metadata.Name}{string.Concat(_forwards.Select(f => $", port-forward 127.0.0.1:{f.LocalPort} -> {f.RemotePort}"))}");
@@ -90,7 +117,8 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
     private async Task<TrialResult> ObserveAsync(TrialRequest request, V1Pod pod, TrialDetails details, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var name = pod.Metadata.Name;
-        var restartsBefore = Status(pod)?.RestartCount ?? 0;
+        // The pod is new with this trial (its template changed): every restart it had, before Ready too, is the trial's.
+        const int restartsBefore = 0;
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var exited = WatchAsync(name, restartsBefore, watching.Token);
         var launch = new TargetLaunch([target.Describe()]) { ReadyUrl = options.ReadyUrl, StatsUrl = options.StatsUrl };
@@ -112,8 +140,12 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
                 () => TrialLoadStep.RunAsync(load, launch, exited, detector, sampler, options.Hold, options.LoadTimeout, progress, cancellationToken),
                 cancellationToken);
             await watching.CancelAsync();
-            var current = await client().CoreV1.ReadNamespacedPodAsync(name, connection.Namespace, cancellationToken: cancellationToken);
+            var current = await ReadPodAsync(name, cancellationToken);
             var status = Status(current);
+            if (PodOutcome.Ended(status, restartsBefore)?.Reason != "OOMKilled" && PodOutcome.Disrupted(current) is { } disruption)
+            {
+                throw new PodInterruptedException($"pod {name}: {disruption}");
+            }
             var log = await PreviousLogAsync(current, status, restartsBefore, cancellationToken);
             var forwardError = _forwards.Select(f => f.LastError).FirstOrDefault(e => e is not null);
             var notReady = ready == ReadinessProbe.Result.TimedOut
@@ -142,8 +174,19 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
         {
             await watching.CancelAsync();
         }
+    }
 
-        IKubernetes client() => connection.Client;
+    /// <summary>The pod at the end of its trial; gone (deleted by a drain, a scale-down, a person) is an interruption.</summary>
+    private async Task<V1Pod> ReadPodAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.Client.CoreV1.ReadNamespacedPodAsync(name, connection.Namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new PodInterruptedException($"pod {name} was deleted during the trial");
+        }
     }
 
     /// <summary>Completes when the container's run ends (its restart count rises or it is terminated) or the pod is gone.</summary>
@@ -157,7 +200,7 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
                 try
                 {
                     var current = await connection.Client.CoreV1.ReadNamespacedPodAsync(pod, connection.Namespace, cancellationToken: cancellationToken);
-                    if (PodOutcome.Ended(Status(current), restartsBefore) is not null || current.Status?.Phase == "Failed")
+                    if (PodOutcome.Ended(Status(current), restartsBefore) is not null || current.Status?.Phase == "Failed" || PodOutcome.Disrupted(current) is not null)
                     {
                         return;
                     }
@@ -209,38 +252,30 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
 
     private static readonly TrialMemorySummary Empty = new(null, null, null, null, null, null, null, null);
 
-    private async Task<V1Deployment> ReadAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await connection.Client.AppsV1.ReadNamespacedDeploymentAsync(target.Name, connection.Namespace, cancellationToken: cancellationToken);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            throw new UserInputException($"deployment/{target.Name} is not in namespace {connection.Namespace} at {connection.Where}; check --namespace and --context", e);
-        }
-    }
-
     /// <summary>
-    /// Puts the saved original back and removes Headroom's annotations; false when there was nothing to restore.
-    /// Safe to call any number of times, from any process.
+    /// Puts this run's saved original back and removes Headroom's annotations; false when there was nothing of this
+    /// run's to restore (another run's saved original is left alone). Safe to call any number of times.
     /// </summary>
     public async Task<bool> RestoreAsync(CancellationToken cancellationToken)
     {
-        var deployment = await ReadAsync(cancellationToken);
-        if (DeploymentPatches.ForRestore(deployment) is not { } patch)
-        {
-            return false;
-        }
-        await connection.Client.AppsV1.PatchNamespacedDeploymentAsync(patch, target.Name, connection.Namespace, cancellationToken: cancellationToken);
+        var restored = await DeploymentWriter.RestoreAsync(connection, target.Name, options.RunId, cancellationToken);
         _patched = false;
-        return true;
+        return restored;
     }
 
+    /// <summary>The restore at the end or after Ctrl+C; when it fails, the one-line error says how to do it by hand.</summary>
     private async Task RestoreWithTimeoutAsync()
     {
         using var timeout = new CancellationTokenSource(options.RestoreTimeout);
-        await RestoreAsync(timeout.Token);
+        try
+        {
+            await RestoreAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or OperationCanceledException or UserInputException)
+        {
+            var why = e is OperationCanceledException ? $"no answer within {options.RestoreTimeout.TotalSeconds:0.#} s" : e.Message.Split('\n')[0];
+            throw new UserInputException($"could not restore deployment/{target.Name} ({why}); it still runs with the trial's limit: restore it with {connection.RestoreCommand(target.Name)}", e);
+        }
     }
 
     /// <summary>Restores the Deployment when a trial patched it.</summary>
@@ -263,3 +298,6 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
         }
     }
 }
+
+/// <summary>The trial's pod was taken away by the cluster (deleted, drained, preempted): the trial says nothing about its limit.</summary>
+internal sealed class PodInterruptedException(string message) : Exception(message);
