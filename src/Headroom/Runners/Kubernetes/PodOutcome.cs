@@ -64,8 +64,9 @@ public static class PodOutcome
             }
             var signal = ended.ExitCode == 137 ? " (SIGKILL, but the kubelet did not report OOMKilled)" : "";
             var phase = becameReady ? "" : " before it became ready";
+            var waitingNow = status?.State?.Waiting?.Reason is { } reason ? $", waiting: {reason}" : "";
             return (becameReady ? TrialOutcome.Crashed : TrialOutcome.StartFailed,
-                $"pod {pod}: {ended.Reason ?? "Error"}, {exit}{signal}{phase}, {restarts}");
+                $"pod {pod}: {ended.Reason ?? "Error"}, {exit}{signal}{phase}, {restarts}{waitingNow}");
         }
         if (!becameReady)
         {
