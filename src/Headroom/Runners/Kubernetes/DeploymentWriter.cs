@@ -18,19 +18,6 @@ public static class DeploymentWriter
 
     public const int Attempts = 4;
 
-    /// <summary>The Deployment, or a one-line <see cref="UserInputException"/> when it is not there.</summary>
-    public static async Task<V1Deployment> ReadAsync(KubeConnection connection, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await connection.Client.AppsV1.ReadNamespacedDeploymentAsync(name, connection.Namespace, cancellationToken: cancellationToken);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            throw new UserInputException($"deployment/{name} is not in namespace {connection.Namespace} at {connection.Where}; check --namespace and --context", e);
-        }
-    }
-
     /// <summary>
     /// Patches the trial's limit and knobs in; <paramref name="patching"/> is called once the checks passed, just before
     /// the first PATCH is sent (from then on the Deployment may be changed and needs a restore).
@@ -62,7 +49,7 @@ public static class DeploymentWriter
     {
         for (var attempt = 1; ; attempt++)
         {
-            var deployment = await ReadAsync(connection, name, cancellationToken);
+            var deployment = await connection.ReadDeploymentAsync(name, cancellationToken);
             if (build(deployment) is not { } patch)
             {
                 return null;
