@@ -6,7 +6,7 @@
   --ballast MIB        allocate and touch MIB MiB at start
   --shed-above SHARE   answer 503 while the memory cgroup's anon memory is above SHARE of its limit
                        (a load shedder: alive, but failing its load under a low limit)
-GET /env answers the process's environment as JSON.
+GET /env answers the process's environment as JSON; GET /ready answers 200 always.
 """
 import json
 import os
@@ -69,6 +69,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         Handler.count += 1
+        if self.path == "/ready":
+            self.answer(200, b"ready\n")
+            return
         if self.path == "/env":
             self.answer(200, json.dumps(dict(os.environ)).encode())
             return
