@@ -6,8 +6,7 @@ namespace Headroom.Memory;
 /// </summary>
 public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval) : IRuntimeFiguresSource
 {
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private readonly BackgroundLoop _loop = new();
 
     public RuntimeFigures? Latest { get; private set; }
 
@@ -35,36 +34,20 @@ public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval)
         }
     }
 
-    public void Start(CancellationToken cancellationToken)
+    public void Start(CancellationToken cancellationToken) => _loop.Start(async token =>
     {
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        _loop = Task.Run(async () =>
+        using var timer = new PeriodicTimer(interval);
+        try
         {
-            using var timer = new PeriodicTimer(interval);
-            try
+            while (await timer.WaitForNextTickAsync(token))
             {
-                while (await timer.WaitForNextTickAsync(linked.Token))
-                {
-                    await ReadNowAsync(linked.Token);
-                }
+                await ReadNowAsync(token);
             }
-            catch (OperationCanceledException)
-            {
-            }
-            finally
-            {
-                linked.Dispose();
-            }
-        }, CancellationToken.None);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop;
         }
-        _stop.Dispose();
-    }
+        catch (OperationCanceledException)
+        {
+        }
+    }, cancellationToken);
+
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 }
