@@ -33,6 +33,8 @@ internal static class LoadCommand
             Flag("--host", "Host header.", "-host"),
             Flag("-t", "Timeout for each request (connect, write, whole response), seconds or a duration; 0 = none (default 20)."),
             Flag("-o", "Output type: csv (hey's columns, one row per request)."),
+            Flag("--expect", "HTTP statuses that count as a success, e.g. 200,404 or 2xx (default 2xx,3xx). When no request " +
+                             "succeeds the command exits 1 (hey exits 0).", "-expect"),
             Flag("--cpus", "Accepted for hey compatibility and ignored.", "-cpus"),
             Switch("--disable-keepalive", "Open a new connection for every request.", "-disable-keepalive"),
             Switch("--disable-compression", "Do not send Accept-Encoding: gzip.", "-disable-compression"),
@@ -84,8 +86,18 @@ internal static class LoadCommand
                 await output.WriteAsync(HeyReportFormatter.Format(report));
                 break;
         }
+        if (report.Succeeded == 0 && report.Requests > 0)
+        {
+            // Unlike hey, a load of which nothing succeeded is a failed command: a script must not read its req/s.
+            await parsed.InvocationConfiguration.Error.WriteLineAsync(
+                $"headroom: no request to {report.Url} succeeded ({LoadFailure.Summarize(report.Failures)} of {report.Requests.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}; expected {report.Expected})");
+            return NothingSucceeded;
+        }
         return 0;
     }
+
+    /// <summary>The exit code when no request succeeded.</summary>
+    public const int NothingSucceeded = 1;
 
     private static async Task<LoadReport> RunWithProgressBarAsync(LoadOptions options, CancellationToken ct) =>
         await AnsiConsole.Progress()

@@ -16,6 +16,7 @@ internal sealed class StudyCommandOptions
 {
     public Option<string?> Spec { get; } = new("--file", "-f") { Description = "The study spec (headroom.yaml): target, load, limits, knob sets. Default: the bundled sample (--target) with the article's load." };
     public Option<string?> Load { get; } = new("--load") { Description = $"hey's arguments for the load (default {StudySpec.DefaultLoad}, the article's). With a bundled sample give only the flags: its URL and a fresh token are added." };
+    public Option<string?> Expect { get; } = new("--expect") { Description = "HTTP statuses that count as a success, e.g. 200,404 or 2xx (default 2xx,3xx). The unlimited baseline must succeed on 99 % of its requests or the study stops before any limit; under a limit, more than 1 point below the baseline's success is the outcome 'errors'." };
     public Option<string?> Out { get; } = new("--out", "-o") { Description = "The study folder (default ./headroom-results/<name>-<timestamp>/)." };
     public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the study in this folder: recorded trials are replayed, missing ones run; its own settings are used." };
     public Option<string?> Resolution { get; } = new("--resolution") { Description = $"Stop bisecting when failing and passing limits are this close (default {EdgeSearchOptions.DefaultResolution})." };
@@ -37,7 +38,7 @@ internal sealed class StudyCommandOptions
 
     public void AddTo(Command command, bool matrix, bool floor)
     {
-        Option[] common = [Spec, Plain, SampleTargetOption.Target, Load, Out, Resume, Resolution, Confirm, Healthy, BaselineRuns, Strategy, Min, Max, Runtime, Margin, Parallel, .. ContainerRunnerOptions.All];
+        Option[] common = [Spec, Plain, SampleTargetOption.Target, Load, Expect, Out, Resume, Resolution, Confirm, Healthy, BaselineRuns, Strategy, Min, Max, Runtime, Margin, Parallel, .. ContainerRunnerOptions.All];
         foreach (var option in common)
         {
             command.Options.Add(option);
@@ -63,6 +64,7 @@ internal sealed class StudyCommandOptions
             ? new StudySpec { Name = BundledSamples.StudyName(sample), Runtime = BundledSamples.RuntimeOf(sample), Target = new TargetSpec { Sample = sample } }
             : StudySpecReader.ReadFile(path);
         if (parsed.GetValue(Load) is { } load) spec = spec with { Load = load };
+        if (parsed.GetValue(Expect) is { } expect) spec = spec with { Expect = Headroom.Load.ExpectedStatuses.Parse(expect).Text };
         if (parsed.GetValue(Resolution) is { } resolution) spec = spec with { Resolution = MemoryQuantity.Parse(resolution, "--resolution") };
         if (parsed.GetValue(Confirm) is { } confirm) spec = spec with { Confirm = confirm };
         if (parsed.GetValue(Healthy) is { } healthy) spec = spec with { Healthy = healthy };

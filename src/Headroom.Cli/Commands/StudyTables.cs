@@ -13,7 +13,7 @@ internal static class StudyTables
     {
         var study = report.Study;
         var b = study.Baseline;
-        console.MarkupLineInterpolated($"[bold]Baseline (no limit)[/]: {b.Outcome.ToKebab()}, {Rps(b.Load?.RequestsPerSecond)} req/s, p99 {Ms(b.Load?.P99Latency)}, peak charged {Mi(b.Memory.PeakChargedBytes)} (anon {Mi(b.Memory.PeakAnonBytes)}, file {Mi(b.Memory.PeakFileBytes)})");
+        console.MarkupLineInterpolated($"[bold]Baseline (no limit)[/]: {b.Outcome.ToKebab()}, {Rps(b.Load?.RequestsPerSecond)} req/s, p99 {Ms(b.Load?.P99Latency)}, requests ok {Requests(b.Load)}, peak charged {Mi(b.Memory.PeakChargedBytes)} (anon {Mi(b.Memory.PeakAnonBytes)}, file {Mi(b.Memory.PeakFileBytes)})");
         if (study.Edge is { } edge)
         {
             Edge(console, "Edge search", edge, showHealthy: true);
@@ -44,7 +44,7 @@ internal static class StudyTables
     private static void Edge(IAnsiConsole console, string title, EdgeSearchResult edge, bool showHealthy)
     {
         var table = new Table().Title(title).Border(TableBorder.Rounded);
-        foreach (var column in new[] { "#", "search", "step", "limit", "outcome", "anon", "file", "req/s", "p99", "evidence" })
+        foreach (var column in new[] { "#", "search", "step", "limit", "outcome", "anon", "file", "req/s", "p99", "requests ok", "evidence" })
         {
             table.AddColumn(column);
         }
@@ -55,7 +55,7 @@ internal static class StudyTables
             table.AddRow(
                 new Text(t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(t.Search), new Text(t.Step),
                 new Text(t.Limit.ToString()), new Markup(outcome), new Text(Mi(r.Memory.PeakAnonBytes)), new Text(Mi(r.Memory.PeakFileBytes)),
-                new Text(Rps(r.Load?.RequestsPerSecond)), new Text(Ms(r.Load?.P99Latency)), new Text(r.Evidence));
+                new Text(Rps(r.Load?.RequestsPerSecond)), new Text(Ms(r.Load?.P99Latency)), new Text(Requests(r.Load)), new Text(r.Evidence));
         }
         console.Write(table);
         if (edge.NoEdgeMessage is { } none)
@@ -78,7 +78,7 @@ internal static class StudyTables
     private static void Matrix(IAnsiConsole console, MatrixResult matrix)
     {
         var table = new Table().Title($"Matrix ({matrix.Repeats} interleaved rounds)").Border(TableBorder.Rounded);
-        foreach (var column in new[] { "limit", "knobs", "median req/s", "spread", "average", "p99", "GCs", "OOM" })
+        foreach (var column in new[] { "limit", "knobs", "median req/s", "spread", "average", "p99", "GCs", "OOM", "requests ok" })
         {
             table.AddColumn(column);
         }
@@ -86,7 +86,7 @@ internal static class StudyTables
         {
             var spread = c.MinRequestsPerSecond is { } min && c.MaxRequestsPerSecond is { } max ? $"{Rps(min)}-{Rps(max)}" : "-";
             table.AddRow($"{c.Limit.Limit} ({c.Limit.Label})", c.Knobs.Name, Rps(c.MedianRequestsPerSecond), spread,
-                Ms(c.MedianAverageLatency), Ms(c.MedianP99Latency), Count(c.MedianGcCount), $"{c.OomKills} of {c.Trials}");
+                Ms(c.MedianAverageLatency), Ms(c.MedianP99Latency), Count(c.MedianGcCount), $"{c.OomKills} of {c.Trials}", Requests(c.Succeeded, c.Requests));
         }
         console.Write(table);
         foreach (var r in matrix.Ratios)

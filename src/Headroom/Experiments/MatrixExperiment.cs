@@ -85,7 +85,11 @@ public sealed class MatrixExperiment(ITrialExecutor executor, MatrixOptions opti
             rps.Count == 0 ? null : rps.Max(),
             Medians.MedianOrNull(survived.Select(t => t.Load!.AverageLatency)),
             Medians.MedianOrNull(survived.Select(t => t.Load!.P99Latency)),
-            Medians.MedianOrNull(survived.Where(t => t.Memory.GcCount is not null).Select(t => (double)t.Memory.GcCount!.Value)));
+            Medians.MedianOrNull(survived.Where(t => t.Memory.GcCount is not null).Select(t => (double)t.Memory.GcCount!.Value)))
+        {
+            Requests = trials.Sum(t => t.Result.Load?.Requests ?? 0),
+            Succeeded = trials.Sum(t => t.Result.Load?.Succeeded ?? 0),
+        };
     }
 
     private static KnobRatio Ratio(MatrixLimit limit, KnobSet knobs, KnobSet versus, IReadOnlyList<MatrixTrial> trials, MatrixOptions options)

@@ -26,7 +26,14 @@ public sealed record MatrixCell(
     double? MaxRequestsPerSecond,
     TimeSpan? MedianAverageLatency,
     TimeSpan? MedianP99Latency,
-    double? MedianGcCount);
+    double? MedianGcCount)
+{
+    /// <summary>Requests the cell's trials sent, over every trial that ran a load.</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Of <see cref="Requests"/>, those that succeeded.</summary>
+    public long Succeeded { get; init; }
+}
 
 /// <summary>At one limit, knob set / baseline knob set req/s paired by round, with its bootstrap interval
 /// (null when fewer than two rounds had both trials survive).</summary>

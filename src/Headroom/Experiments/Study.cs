@@ -42,16 +42,29 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
 
         var started = _time.GetTimestamp();
         var tracker = new ProgressTracker(plan, progress);
+        // A baseline that failed its load stops the study before it is recorded; under a limit, a survival that failed
+        // more of its requests than the baseline is recorded as 'errors'.
+        ITrialExecutor? judged = null;
         ITrialExecutor Phase(string phase)
         {
             tracker.Enter(phase);
-            return new RecordingTrialExecutor(folder, hash, phase, live, tracker.Finished, SaveSamples, slots);
+            var runner = live is null ? null : phase == StudyPhases.Baseline ? LoadValidity.CheckingBaseline(live) : judged;
+            return new RecordingTrialExecutor(folder, hash, phase, runner, tracker.Finished, SaveSamples, slots);
         }
 
         var spec = plan.Spec;
         var notes = new List<string>();
         var baselineExecutor = Phase(StudyPhases.Baseline);
         var baseline = BaselineRuns.Combine(await BaselineRuns.RunAsync(baselineExecutor, Math.Max(1, spec.BaselineRuns ?? 1), cancellationToken));
+        if (LoadValidity.BaselineProblem(baseline) is { } problem)
+        {
+            // Recorded before this check existed: still not a baseline to compare with.
+            throw new UserInputException(problem);
+        }
+        if (live is not null)
+        {
+            judged = LoadValidity.Judging(live, baseline.Load?.SuccessRatio() ?? 1);
+        }
 
         EdgeSearchResult? edge = null;
         if (plan.Runs(StudyPhases.Edge))

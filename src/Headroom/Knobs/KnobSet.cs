@@ -31,8 +31,8 @@ public sealed record KnobSet(string Name, IReadOnlyDictionary<string, string> En
         return rendered;
     }
 
-    /// <summary>How the knob set reads in a report: <c>go (GOMEMLIMIT={limit}, GOGC=off)</c>.</summary>
+    /// <summary>How the knob set reads in a report: <c>go (GOMEMLIMIT=the limit in bytes, GOGC=off)</c>, placeholders in words.</summary>
     public string Describe() => Environment.Count == 0
         ? Name
-        : string.Create(CultureInfo.InvariantCulture, $"{Name} ({string.Join(", ", Environment.Select(kv => $"{kv.Key}={kv.Value}"))})");
+        : string.Create(CultureInfo.InvariantCulture, $"{Name} ({string.Join(", ", Environment.Select(kv => $"{kv.Key}={KnobTemplate.Words(kv.Value)}"))})");
 }

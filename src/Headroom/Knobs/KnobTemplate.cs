@@ -25,6 +25,22 @@ public static partial class KnobTemplate
             };
         });
 
+    /// <summary>
+    /// The template in words, for a report that covers many limits: <c>{limit:hex}</c> → <c>the limit in hex bytes</c>
+    /// (a report never prints a placeholder as if it were a value).
+    /// </summary>
+    public static string Words(string template) =>
+        Placeholder().Replace(template, match =>
+        {
+            var limit = match.Groups["factor"].Success ? $"{match.Groups["factor"].Value} x the limit" : "the limit";
+            return match.Groups["format"].Value switch
+            {
+                "hex" => $"{limit} in hex bytes",
+                "mib" => $"{limit} in MiB",
+                _ => $"{limit} in bytes",
+            };
+        });
+
     /// <summary>True when every <c>{…}</c> in the value is a placeholder this class understands.</summary>
     public static bool IsValid(string template) =>
         !Placeholder().Replace(template, "").Contains('{', StringComparison.Ordinal);

@@ -13,7 +13,7 @@ public static class HeyArguments
     /// <summary>Splits one string of load arguments into words, shell-style (single and double quotes, backslashes).</summary>
     public static IReadOnlyList<string> Split(string commandLine) => ShellWords.Split(commandLine);
 
-    /// <summary>Parses hey's flags plus <c>--rate</c>, <c>--warmup</c>, <c>--json</c> into validated options.</summary>
+    /// <summary>Parses hey's flags plus <c>--rate</c>, <c>--warmup</c>, <c>--expect</c>, <c>--json</c> into validated options.</summary>
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -104,6 +104,7 @@ public static class HeyArguments
             "T" => o with { ContentType = value },
             "a" => o with { BasicAuth = ParseBasicAuth(value) },
             "o" => o with { Output = ParseOutput(value), KeepRequestSamples = ParseOutput(value) == LoadOutputFormat.Csv },
+            "expect" => o with { Expect = ExpectedStatuses.Parse(value) },
             "cpus" => o, // hey's GOMAXPROCS; the .NET thread pool sizes itself.
             "x" => throw new UserInputException("-x (HTTP proxy) is not supported: load a service directly"),
             _ => throw new UserInputException($"unknown flag -{name} (see 'headroom load --help')"),

@@ -69,6 +69,9 @@ public sealed record LoadOptions
     /// <summary>Do not follow redirects (<c>--disable-redirects</c>); by default same-origin redirects are followed, up to 10.</summary>
     public bool DisableRedirects { get; init; }
 
+    /// <summary>Which statuses count as a success (<c>--expect</c>); default 2xx and 3xx.</summary>
+    public ExpectedStatuses Expect { get; init; } = ExpectedStatuses.Default;
+
     /// <summary>How the CLI prints the report (<c>-o csv</c>, <c>--json</c>); the library returns the same report either way.</summary>
     public LoadOutputFormat Output { get; init; } = LoadOutputFormat.Text;
 

@@ -75,6 +75,15 @@ public sealed record LoadReport
     /// <summary>Responses per status code, sorted by code.</summary>
     public required IReadOnlyList<StatusCodeCount> StatusCodes { get; init; }
 
+    /// <summary>The statuses that count as a success (<see cref="LoadOptions.Expect"/>), e.g. <c>2xx,3xx</c>.</summary>
+    public string Expected { get; init; } = ExpectedStatuses.Default.Text;
+
+    /// <summary>Requests answered with an expected status.</summary>
+    public long Succeeded { get; init; }
+
+    /// <summary>Requests that did not succeed, by kind: errors and unexpected statuses, most frequent first.</summary>
+    public IReadOnlyList<LoadFailure> Failures { get; init; } = [];
+
     /// <summary>Errors per kind, most frequent first.</summary>
     public required IReadOnlyList<ErrorCount> Errors { get; init; }
 

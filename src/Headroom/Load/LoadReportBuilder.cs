@@ -51,7 +51,7 @@ internal static class LoadReportBuilder
         var requests = responses + errors;
         var fastest = Seconds(total.Min);
         var slowest = Seconds(total.Max);
-        return new LoadReport
+        var report = new LoadReport
         {
             Url = run.Options.Url.ToString(),
             Method = run.Options.Method,
@@ -79,6 +79,13 @@ internal static class LoadReportBuilder
                 .Where(e => e.Count > 0).OrderByDescending(e => e.Count)],
             LatencyHistogram = LatencyHistograms.Encode(latency),
             Samples = samples?.OrderBy(s => s.Offset).ToList(),
+        };
+        var expect = run.Options.Expect;
+        return report with
+        {
+            Expected = expect.Text,
+            Succeeded = report.StatusCodes.Where(s => expect.IsExpected(s.Code)).Sum(s => s.Count),
+            Failures = LoadFailure.Of(report, expect),
         };
     }
 

@@ -55,7 +55,7 @@ public static class MarkdownReport
         var m = baseline.Memory;
         Line(md, "## Baseline (no limit)");
         Line(md, "");
-        Line(md, $"{baseline.Outcome.ToKebab()}: {Rps(baseline.Load?.RequestsPerSecond)} req/s, p99 {Ms(baseline.Load?.P99Latency)}; peak charged {Mi(m.PeakChargedBytes)} (anon {Mi(m.PeakAnonBytes)}, file {Mi(m.PeakFileBytes)}); runtime Sys {Mi(m.RuntimeSysBytes)}, heap {Mi(m.RuntimeHeapSysBytes)}, heap in use {Mi(m.RuntimeHeapAllocBytes)}.");
+        Line(md, $"{baseline.Outcome.ToKebab()}: {Rps(baseline.Load?.RequestsPerSecond)} req/s, p99 {Ms(baseline.Load?.P99Latency)}, requests ok {Requests(baseline.Load)}; peak charged {Mi(m.PeakChargedBytes)} (anon {Mi(m.PeakAnonBytes)}, file {Mi(m.PeakFileBytes)}); runtime Sys {Mi(m.RuntimeSysBytes)}, heap {Mi(m.RuntimeHeapSysBytes)}, heap in use {Mi(m.RuntimeHeapAllocBytes)}.");
         Line(md, "");
     }
 
@@ -80,12 +80,12 @@ public static class MarkdownReport
         Line(md, $"- predicted edge: {Mi(edge.Prediction.Edge?.Bytes)} from {edge.Prediction.Explanation}{error}");
         Line(md, $"- {edge.TrialsUsed} trials, {Seconds(edge.TrialTime)}");
         Line(md, "");
-        Line(md, "| # | search | step | limit | outcome | anon | file | req/s | p99 | healthy | evidence |");
-        Line(md, "| ---: | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | --- | --- |");
+        Line(md, "| # | search | step | limit | outcome | anon | file | req/s | p99 | requests ok | healthy | evidence |");
+        Line(md, "| ---: | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
         foreach (var t in edge.Trials)
         {
             var r = t.Result;
-            Line(md, $"| {t.Number} | {t.Search} | {t.Step} | {t.Limit} | {r.Outcome.ToKebab()} | {Mi(r.Memory.PeakAnonBytes)} | {Mi(r.Memory.PeakFileBytes)} | {Rps(r.Load?.RequestsPerSecond)} | {Ms(r.Load?.P99Latency)} | {(t.Healthy ? "yes" : "no")} | {Cell(r.Evidence)} |");
+            Line(md, $"| {t.Number} | {t.Search} | {t.Step} | {t.Limit} | {r.Outcome.ToKebab()} | {Mi(r.Memory.PeakAnonBytes)} | {Mi(r.Memory.PeakFileBytes)} | {Rps(r.Load?.RequestsPerSecond)} | {Ms(r.Load?.P99Latency)} | {Requests(r.Load)} | {(t.Healthy ? "yes" : "no")} | {Cell(r.Evidence)} |");
         }
         Line(md, "");
         if (edge.SurvivalEdge is { } s)

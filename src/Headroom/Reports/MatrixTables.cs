@@ -12,12 +12,12 @@ internal static class MatrixTables
         void Line(string text) => MarkdownReport.Line(md, text);
         Line($"## Matrix ({matrix.Repeats} interleaved rounds)");
         Line("");
-        Line("| limit | knobs | median req/s | spread | average | p99 | GCs | OOM / failed |");
-        Line("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Line("| limit | knobs | median req/s | spread | average | p99 | GCs | OOM / failed | requests ok |");
+        Line("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var c in matrix.Cells)
         {
             var spread = c.MinRequestsPerSecond is { } min && c.MaxRequestsPerSecond is { } max ? $"{Rps(min)}-{Rps(max)}" : "-";
-            Line($"| {c.Limit.Limit} ({c.Limit.Label}) | {c.Knobs.Name} | {Rps(c.MedianRequestsPerSecond)} | {spread} | {Ms(c.MedianAverageLatency)} | {Ms(c.MedianP99Latency)} | {Count(c.MedianGcCount)} | {c.OomKills} / {c.OtherFailures} of {c.Trials} |");
+            Line($"| {c.Limit.Limit} ({c.Limit.Label}) | {c.Knobs.Name} | {Rps(c.MedianRequestsPerSecond)} | {spread} | {Ms(c.MedianAverageLatency)} | {Ms(c.MedianP99Latency)} | {Count(c.MedianGcCount)} | {c.OomKills} / {c.OtherFailures} of {c.Trials} | {Requests(c.Succeeded, c.Requests)} |");
         }
         Line("");
         if (matrix.Ratios.Count == 0)

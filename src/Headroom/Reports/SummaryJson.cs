@@ -1,5 +1,6 @@
 using Headroom.Experiments;
 using Headroom.Limits;
+using Headroom.Trials;
 
 namespace Headroom.Reports;
 
@@ -10,6 +11,16 @@ namespace Headroom.Reports;
 public static class SummaryJson
 {
     public const string FileName = StudyFolder.SummaryFile;
+
+    private static List<FailedLoadSummary> FailedLoads(StudyResult study)
+    {
+        var trials = (study.Edge?.Trials.Select(t => (Phase: StudyPhases.Edge, t.Result)) ?? [])
+            .Concat(study.Matrix?.Trials.Select(t => (Phase: StudyPhases.Matrix, t.Result)) ?? [])
+            .Concat(study.Floor?.Search.Trials.Select(t => (Phase: StudyPhases.Floor, t.Result)) ?? []);
+        return [.. trials.Where(t => t.Result.Load is { Errors: > 0 })
+            .Select(t => new FailedLoadSummary(t.Phase, t.Result.Request.Limit, t.Result.Request.Knobs.Name, t.Result.Outcome.ToKebab(),
+                t.Result.Load!.Requests, t.Result.Load.Succeeded, t.Result.Load.Failures))];
+    }
 
     public static StudySummary From(StudyReport report)
     {
@@ -25,11 +36,17 @@ public static class SummaryJson
             study.Baseline.Load?.P99Latency,
             study.Baseline.Memory.PeakChargedBytes,
             study.Edge is { } e ? new EdgeSummary(e.SurvivalEdge, e.LargestFailing, e.HealthyEdge, e.Prediction.Edge, e.TrialsUsed, e.NoEdgeMessage ?? e.NoHealthyEdgeMessage) : null,
-            study.Matrix?.Cells.Select(c => new CellSummary(c.Limit.Limit, c.Limit.Label, c.Knobs.Name, c.MedianRequestsPerSecond, c.MinRequestsPerSecond, c.MaxRequestsPerSecond, c.MedianAverageLatency, c.MedianP99Latency, c.MedianGcCount, c.OomKills, c.Trials)).ToList(),
+            study.Matrix?.Cells.Select(c => new CellSummary(c.Limit.Limit, c.Limit.Label, c.Knobs.Name, c.MedianRequestsPerSecond, c.MinRequestsPerSecond, c.MaxRequestsPerSecond, c.MedianAverageLatency, c.MedianP99Latency, c.MedianGcCount, c.OomKills, c.Trials) { Requests = c.Requests, Succeeded = c.Succeeded }).ToList(),
             study.Matrix?.Ratios.Select(x => new RatioSummary(x.Limit.Limit, x.Knobs.Name, x.Versus.Name, x.Interval?.Estimate, x.Interval?.Low, x.Interval?.High, x.Interval?.WithinNoise)).ToList(),
             study.Floor is { } f ? new FloorSummary(f.Knobs.Name, f.Floor?.Limit, f.Floor?.RequestsPerSecond, f.NoKnobEdge?.Limit, f.NoKnobEdge?.RequestsPerSecond, f.Search.NoEdgeMessage) : null,
             r is null ? null : new RecommendationSummary(r.Limit, r.Request, r.RuntimeLimit?.Variable, r.RuntimeLimit?.Value, r.Knob?.Verdict, r.Caveats, r.ContainerYaml, r.Unavailable),
-            study.Notes);
+            study.Notes)
+        {
+            BaselineRequests = study.Baseline.Load?.Requests,
+            BaselineSucceeded = study.Baseline.Load?.Succeeded,
+            BaselineFailures = study.Baseline.Load?.Failures,
+            FailedLoads = FailedLoads(study),
+        };
     }
 }
 
@@ -37,11 +54,31 @@ public sealed record StudySummary(
     string Name, string SpecHash, int Trials, TimeSpan TrialTime,
     string BaselineOutcome, double? BaselineRequestsPerSecond, TimeSpan? BaselineP99, long? BaselinePeakChargedBytes,
     EdgeSummary? Edge, IReadOnlyList<CellSummary>? Matrix, IReadOnlyList<RatioSummary>? Ratios, FloorSummary? Floor,
-    RecommendationSummary? Recommendation, IReadOnlyList<string> Notes);
+    RecommendationSummary? Recommendation, IReadOnlyList<string> Notes)
+{
+    /// <summary>Requests the baseline sent, and of them those that succeeded.</summary>
+    public long? BaselineRequests { get; init; }
+
+    public long? BaselineSucceeded { get; init; }
+
+    /// <summary>The baseline's failed requests by kind.</summary>
+    public IReadOnlyList<Load.LoadFailure>? BaselineFailures { get; init; }
+
+    /// <summary>Every limited trial with a failed request: where, how it ended, and its failures by kind.</summary>
+    public IReadOnlyList<FailedLoadSummary> FailedLoads { get; init; } = [];
+}
+
+/// <summary>A trial some of whose requests failed.</summary>
+public sealed record FailedLoadSummary(string Phase, MemoryQuantity? Limit, string Knobs, string Outcome, long Requests, long Succeeded, IReadOnlyList<Load.LoadFailure> Failures);
 
 public sealed record EdgeSummary(MemoryQuantity? SurvivalEdge, MemoryQuantity? LargestFailing, MemoryQuantity? HealthyEdge, MemoryQuantity? PredictedEdge, int Trials, string? Message);
 
-public sealed record CellSummary(MemoryQuantity Limit, string Label, string Knobs, double? MedianRequestsPerSecond, double? MinRequestsPerSecond, double? MaxRequestsPerSecond, TimeSpan? MedianAverageLatency, TimeSpan? MedianP99Latency, double? MedianGcCount, int OomKills, int Trials);
+public sealed record CellSummary(MemoryQuantity Limit, string Label, string Knobs, double? MedianRequestsPerSecond, double? MinRequestsPerSecond, double? MaxRequestsPerSecond, TimeSpan? MedianAverageLatency, TimeSpan? MedianP99Latency, double? MedianGcCount, int OomKills, int Trials)
+{
+    public long Requests { get; init; }
+
+    public long Succeeded { get; init; }
+}
 
 public sealed record RatioSummary(MemoryQuantity Limit, string Knobs, string Versus, double? Ratio, double? Low, double? High, bool? WithinNoise);
 

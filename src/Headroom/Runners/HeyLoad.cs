@@ -22,17 +22,21 @@ public sealed class HeyLoad(LoadOptions options) : ITrialLoad
     /// <summary>The figures experiments compare, and hey's report for people.</summary>
     public static TrialLoadRun Summarize(LoadReport report)
     {
-        var succeeded = report.StatusCodes.Where(s => s.Code is >= 200 and < 300).Sum(s => s.Count);
         var p99 = report.Percentiles.FirstOrDefault(p => Math.Abs(p.Percent - 99) < 0.001)?.Seconds ?? report.SlowestSeconds;
         var summary = new TrialLoadSummary(
             Requests: report.Requests,
-            Succeeded: succeeded,
-            Errors: report.Requests - succeeded,
+            Succeeded: report.Succeeded,
+            Errors: report.Requests - report.Succeeded,
             RequestsPerSecond: report.RequestsPerSecond,
             AverageLatency: TimeSpan.FromSeconds(report.AverageSeconds),
             P99Latency: TimeSpan.FromSeconds(p99),
             SlowestLatency: TimeSpan.FromSeconds(report.SlowestSeconds),
-            Duration: TimeSpan.FromSeconds(report.TotalSeconds));
+            Duration: TimeSpan.FromSeconds(report.TotalSeconds))
+        {
+            Url = report.Url,
+            Expected = report.Expected,
+            Failures = report.Failures,
+        };
         return new TrialLoadRun(summary, HeyReportFormatter.Format(report));
     }
 }

@@ -37,6 +37,12 @@ public sealed record StudySpec
     public TargetSpec Target { get; init; } = new();
     /// <summary>hey's arguments (<c>-c 10 -n 1000</c>); the URL is the target's.</summary>
     public string Load { get; init; } = DefaultLoad;
+    /// <summary>The statuses that count as a success (<c>200,404</c>); null: 2xx and 3xx (kept null so older study folders keep their spec hash).</summary>
+    public string? Expect { get; init; }
+
+    /// <summary>hey's arguments for every trial's load: <see cref="Load"/> with <c>--expect</c> when <see cref="Expect"/> is set.</summary>
+    public string LoadArguments() => Expect is null ? Load : $"{Load} --expect {Expect}";
+
     /// <summary>Matrix limits; empty: the edge, the runtime's Sys, 2x and 4x the edge.</summary>
     public IReadOnlyList<MemoryQuantity> Limits { get; init; } = [];
     /// <summary>Matrix knob sets; empty: none and the runtime's preset.</summary>

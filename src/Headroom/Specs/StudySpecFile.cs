@@ -8,6 +8,7 @@ internal sealed class StudySpecFile
     public string? Name { get; set; }
     public TargetFile? Target { get; set; }
     public string? Load { get; set; }
+    public string? Expect { get; set; }
     public List<string>? Limits { get; set; }
     public List<object>? KnobSets { get; set; }
     public string? Floor { get; set; }

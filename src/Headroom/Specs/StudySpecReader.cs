@@ -64,6 +64,7 @@ public static partial class StudySpecReader
             Name = string.IsNullOrWhiteSpace(file.Name) ? "study" : file.Name.Trim(),
             Target = Target(file.Target, source),
             Load = string.IsNullOrWhiteSpace(file.Load) ? StudySpec.DefaultLoad : file.Load.Trim(),
+            Expect = file.Expect is null ? null : Load.ExpectedStatuses.Parse(file.Expect, $"{source}: expect").Text,
             Limits = (file.Limits ?? []).Select((l, i) => Quantity(l, $"{source}: limits[{i}]")).ToList(),
             KnobSets = knobSets,
             FloorKnobs = file.Floor is null ? null : Resolve(file.Floor, custom),

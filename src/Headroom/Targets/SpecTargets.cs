@@ -21,7 +21,7 @@ public static class SpecTargets
         if (target.Command is null)
         {
             var sample = BundledSamples.Find(target.Sample ?? BundledSamples.SalesApi, workingDirectory);
-            return (new SalesApiTarget(sample, progress), new SalesApiLoad(spec.Load));
+            return (new SalesApiTarget(sample, progress), new SalesApiLoad(spec.LoadArguments()));
         }
         var launch = new TargetLaunch([target.Command, .. target.Args])
         {
@@ -30,7 +30,7 @@ public static class SpecTargets
             ReadyUrl = target.ReadyUrl is null ? null : new Uri(target.ReadyUrl),
             StatsUrl = target.StatsUrl is null ? null : new Uri(target.StatsUrl),
         };
-        var flags = HeyArguments.Split(spec.Load);
+        var flags = HeyArguments.Split(spec.LoadArguments());
         if (!flags.Any(f => f.StartsWith("http://", StringComparison.Ordinal) || f.StartsWith("https://", StringComparison.Ordinal)))
         {
             throw new UserInputException($"load '{spec.Load}' has no URL; for a command target give the URL to load, e.g. load: \"-c 10 -n 1000 http://127.0.0.1:3000/v1/users\"");

@@ -15,6 +15,11 @@ public enum TrialOutcome
     Crashed,
     /// <summary>Never became ready.</summary>
     StartFailed,
+    /// <summary>
+    /// Alive and answering, but under its limit a larger share of its requests failed (refused, timed out, reset, or
+    /// answered with an unexpected status) than without a limit: more than one point below the baseline's success ratio.
+    /// </summary>
+    Errors,
 }
 
 public static class TrialOutcomeNames
@@ -28,6 +33,7 @@ public static class TrialOutcomeNames
         TrialOutcome.Thrashing => "thrashing",
         TrialOutcome.Crashed => "crashed",
         TrialOutcome.StartFailed => "start-failed",
+        TrialOutcome.Errors => "errors",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 

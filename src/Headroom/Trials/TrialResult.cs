@@ -21,7 +21,20 @@ public sealed record TrialLoadSummary(
     TimeSpan AverageLatency,
     TimeSpan P99Latency,
     TimeSpan SlowestLatency,
-    TimeSpan Duration);
+    TimeSpan Duration)
+{
+    /// <summary>The URL loaded (the first failure's message names it); null in records written before it was kept.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>The statuses that counted as a success (<c>2xx,3xx</c> unless <c>--expect</c> said otherwise).</summary>
+    public string? Expected { get; init; }
+
+    /// <summary>Requests that did not succeed, by kind (<c>refused</c>, <c>timeout</c>, <c>status 503</c>), most frequent first.</summary>
+    public IReadOnlyList<Load.LoadFailure> Failures { get; init; } = [];
+
+    /// <summary>Share of the requests that succeeded, 0 to 1 (0 when there were none).</summary>
+    public double SuccessRatio() => Requests == 0 ? 0 : (double)Succeeded / Requests;
+}
 
 /// <summary>
 /// Memory figures of a trial. Kernel figures are what the cgroup was charged; runtime figures are what the runtime

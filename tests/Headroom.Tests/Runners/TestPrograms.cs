@@ -57,6 +57,12 @@ internal static class TestPrograms
         throw new InvalidOperationException("DotnetAlloc.dll not found; it is built with the test project");
     }
 
+    /// <summary>
+    /// <c>python3 test_server.py PORT [--status CODE] [--fail-every N] [--ballast MIB] [--shed-above SHARE]</c>: an
+    /// HTTP target whose failures are known, and whose <c>/env</c> answers its environment.
+    /// </summary>
+    public static string TestServer() => Source("test_server.py");
+
     private static string Source(string name) => Path.Combine(AppContext.BaseDirectory, "Programs", name);
 
     private static async Task<string> BuildOnceAsync(string name, ProcessSpec build)

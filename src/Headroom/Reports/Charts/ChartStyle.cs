@@ -43,6 +43,7 @@ public static class ChartStyle
         TrialOutcome.Thrashing => (MarkerShape.FilledTriangleDown, Color.FromHex("#ff7f0e")),
         TrialOutcome.RuntimeOom => (MarkerShape.FilledDiamond, Color.FromHex("#9467bd")),
         TrialOutcome.Crashed => (MarkerShape.FilledSquare, Color.FromHex("#595959")),
+        TrialOutcome.Errors => (MarkerShape.OpenTriangleUp, Color.FromHex("#d62728")),
         _ => (MarkerShape.OpenSquare, Color.FromHex("#595959")),
     };
 

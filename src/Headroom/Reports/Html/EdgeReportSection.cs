@@ -9,7 +9,7 @@ namespace Headroom.Reports.Html;
 /// path, every trial, the throughput between the edges, and memory over time at the edge and just under it.</summary>
 internal static class EdgeReportSection
 {
-    private static readonly HashSet<int> Numeric = [0, 3, 6, 7, 8, 9];
+    private static readonly HashSet<int> Numeric = [0, 3, 6, 7, 8, 9, 10];
 
     public static IReadOnlyList<ReportBlock> Blocks(EdgeSearchResult search, string phase, string context, StudySamples samples, EdgeSearchOptions options)
     {
@@ -71,9 +71,10 @@ internal static class EdgeReportSection
             ReportFormat.Mi(t.Result.Memory.PeakFileBytes),
             ReportFormat.Rps(t.Result.Load?.RequestsPerSecond),
             ReportFormat.Ms(t.Result.Load?.P99Latency),
+            ReportFormat.Requests(t.Result.Load),
         ]).ToList();
         return new ReportTable($"Trials of the {context}",
-            ["#", "step", "limit", "outcome", "evidence", "healthy", "peak anon", "peak file", "req/s", "p99"], rows, Numeric);
+            ["#", "step", "limit", "outcome", "evidence", "healthy", "peak anon", "peak file", "req/s", "p99", "requests ok"], rows, Numeric);
     }
 
     /// <summary>The trials worth a memory chart: the last failure at the largest failing limit, and the first trial at

@@ -8,7 +8,7 @@ namespace Headroom.Reports.Html;
 /// the limit per knob set, and the kernel's peak against the runtime's own figures per cell.</summary>
 internal static class MatrixReportSection
 {
-    private static readonly HashSet<int> CellNumeric = [2, 3, 4, 5, 6, 7, 8, 9];
+    private static readonly HashSet<int> CellNumeric = [2, 3, 4, 5, 6, 7, 8, 9, 10];
     private static readonly HashSet<int> RatioNumeric = [2, 3, 4];
 
     public static IReadOnlyList<ReportBlock> Blocks(MatrixResult matrix, TrialLoadBaseline baseline, EdgeSearchOptions options)
@@ -57,9 +57,10 @@ internal static class MatrixReportSection
             $"{c.Survived}/{c.Trials}",
             c.OomKills.ToString(CultureInfo.InvariantCulture),
             c.OtherFailures.ToString(CultureInfo.InvariantCulture),
+            ReportFormat.Requests(c.Succeeded, c.Requests),
         ]).ToList();
         return new ReportTable("Limits x knob sets (as the article's Listing 10)",
-            ["limit", "knob set", "req/s", "req/s spread", "avg latency", "p99", "GCs", "survived", "OOMs", "other failures"], rows, CellNumeric);
+            ["limit", "knob set", "req/s", "req/s spread", "avg latency", "p99", "GCs", "survived", "OOMs", "other failures", "requests ok"], rows, CellNumeric);
     }
 
     private static ReportTable RatioTable(MatrixResult matrix)

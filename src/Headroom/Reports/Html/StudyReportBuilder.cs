@@ -116,13 +116,13 @@ public static class StudyReportBuilder
         var blocks = new List<ReportBlock>
         {
             new ReportTable("The unlimited run",
-                ["outcome", "req/s", "avg latency", "p99", "peak charged", "peak anon", "peak file", "runtime Sys", "runtime HeapAlloc"],
+                ["outcome", "req/s", "avg latency", "p99", "requests ok", "peak charged", "peak anon", "peak file", "runtime Sys", "runtime HeapAlloc"],
                 [[
                     b.Outcome.ToKebab(), ReportFormat.Rps(b.Load?.RequestsPerSecond), ReportFormat.Ms(b.Load?.AverageLatency),
-                    ReportFormat.Ms(b.Load?.P99Latency), ReportFormat.Mi(m.PeakChargedBytes), ReportFormat.Mi(m.PeakAnonBytes),
+                    ReportFormat.Ms(b.Load?.P99Latency), ReportFormat.Requests(b.Load), ReportFormat.Mi(m.PeakChargedBytes), ReportFormat.Mi(m.PeakAnonBytes),
                     ReportFormat.Mi(m.PeakFileBytes), ReportFormat.Mi(m.RuntimeSysBytes), ReportFormat.Mi(m.RuntimeHeapAllocBytes),
                 ]],
-                new HashSet<int> { 1, 2, 3, 4, 5, 6, 7, 8 }),
+                new HashSet<int> { 1, 2, 3, 4, 5, 6, 7, 8, 9 }),
             TrialTimelines.Figure(samples, StudyPhases.Baseline, 0, "baseline, no limit", b),
         };
         if (study.Matrix is null)

@@ -15,7 +15,7 @@ public static class SpecContainerTargets
     {
         var target = spec.Target;
         image ??= target.Image ?? throw new UserInputException("the container runner needs an image: target.image in the spec, or --image");
-        var flags = HeyArguments.Split(spec.Load);
+        var flags = HeyArguments.Split(spec.LoadArguments());
         var loadUrl = flags.Select((f, i) => (f, i)).FirstOrDefault(a => a.f.StartsWith("http://", StringComparison.Ordinal));
         if (loadUrl.f is null)
         {

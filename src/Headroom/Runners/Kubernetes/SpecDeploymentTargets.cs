@@ -12,7 +12,7 @@ public static class SpecDeploymentTargets
 {
     public static (ITrialLoad Load, PodAddress Address, Uri? ReadyUrl, Uri? StatsUrl) ForKubernetesRunner(StudySpec spec, Uri? baseUrl)
     {
-        var flags = HeyArguments.Split(spec.Load).ToArray();
+        var flags = HeyArguments.Split(spec.LoadArguments()).ToArray();
         var loadIndex = Array.FindIndex(flags, f => f.StartsWith("http://", StringComparison.Ordinal) || f.StartsWith("https://", StringComparison.Ordinal));
         if (loadIndex < 0)
         {

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""A small HTTP target whose failures are known: python3 test_server.py PORT [options]
+
+  --status CODE        answer every request with CODE (default 200)
+  --fail-every N       answer every Nth request with 500
+  --ballast MIB        allocate and touch MIB MiB at start
+  --shed-above SHARE   answer 503 while the memory cgroup's anon memory is above SHARE of its limit
+                       (a load shedder: alive, but failing its load under a low limit)
+GET /env answers the process's environment as JSON; GET /ready answers 200 always.
+"""
+import json
+import os
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def option(name, default, kind):
+    if name in sys.argv:
+        return kind(sys.argv[sys.argv.index(name) + 1])
+    return default
+
+
+STATUS = option("--status", 200, int)
+FAIL_EVERY = option("--fail-every", 0, int)
+SHED_ABOVE = option("--shed-above", 0.0, float)
+BALLAST = bytearray(option("--ballast", 0, int) << 20)
+for i in range(0, len(BALLAST), 4096):
+    BALLAST[i] = 1
+
+
+def memory_cgroup():
+    with open("/proc/self/cgroup") as f:
+        for line in f:
+            _, controllers, path = line.rstrip("\n").split(":", 2)
+            if "memory" in controllers.split(","):
+                return "/sys/fs/cgroup/memory" + path
+            if controllers == "":
+                return "/sys/fs/cgroup" + path
+    return None
+
+
+CGROUP = memory_cgroup()
+
+
+def anon_share():
+    """The cgroup's anonymous memory as a share of its limit (0 when it has none)."""
+    try:
+        stat = {}
+        with open(os.path.join(CGROUP, "memory.stat")) as f:
+            for line in f:
+                key, value = line.split()
+                stat[key] = int(value)
+        anon = stat.get("total_rss", stat.get("anon", 0))
+        for name in ("memory.limit_in_bytes", "memory.max"):
+            path = os.path.join(CGROUP, name)
+            if os.path.exists(path):
+                with open(path) as f:
+                    text = f.read().strip()
+                limit = 1 << 62 if text == "max" else int(text)
+                return anon / limit
+    except (OSError, ValueError, TypeError):
+        pass
+    return 0.0
+
+
+class Handler(BaseHTTPRequestHandler):
+    count = 0
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        Handler.count += 1
+        if self.path == "/ready":
+            self.answer(200, b"ready\n")
+            return
+        if self.path == "/env":
+            self.answer(200, json.dumps(dict(os.environ)).encode())
+            return
+        status = STATUS
+        if FAIL_EVERY and Handler.count % FAIL_EVERY == 0:
+            status = 500
+        if SHED_ABOVE and anon_share() > SHED_ABOVE:
+            status = 503
+        self.answer(status, b"ok\n")
+
+    def answer(self, status, body):
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
