@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Headroom.Experiments;
 using Headroom.Reports;
+using Headroom.Trials;
 using Spectre.Console;
 
 namespace Headroom.Cli.Commands;
@@ -45,29 +46,39 @@ internal static class ExperimentCommands
     private static async Task<int> RunAsync(
         ParseResult parsed, StudyCommandOptions options, Func<Specs.StudySpec, IReadOnlyList<string>> phases, bool recommend, CancellationToken ct)
     {
+        var factory = ContainerRunnerOptions.IsDocker(parsed) ? ContainerRunnerOptions.Factory(parsed, new Runners.Local.LocalRunnerOptions())
+            : KubernetesRunnerOptions.IsKubernetes(parsed) ? KubernetesRunnerOptions.Factory(parsed)
+            : TrialExecutors.Factory;
+        var console = ConsoleFor(parsed.InvocationConfiguration.Output);
         StudyFolder folder;
         StudyPlan plan;
+        ITrialExecutor executor;
         if (parsed.GetValue(options.Resume) is { } resume)
         {
             folder = StudyFolder.OpenExisting(resume);
             plan = folder.ReadPlan();
+            executor = factory.Create(plan.Spec);
+            StudyColdStart.KeepIn(executor, folder);
         }
         else
         {
             var spec = options.ReadSpec(parsed);
-            plan = new StudyPlan(spec.Name, spec, phases(spec));
+            // The executor first: a target that cannot be started is an error before any folder is made.
+            executor = factory.Create(spec);
             folder = StudyFolder.Open(parsed.GetValue(options.Out)
                 ?? Path.Combine("headroom-results", $"{spec.Name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
+            StudyColdStart.KeepIn(executor, folder);
+            console.MarkupLineInterpolated($"study folder: {folder.Path}");
+            spec = await StudyColdStart.DiscoverAsync(executor, spec, console, ct);
+            plan = new StudyPlan(spec.Name, spec, phases(spec));
         }
-        var factory = ContainerRunnerOptions.IsDocker(parsed) ? ContainerRunnerOptions.Factory(parsed, new Runners.Local.LocalRunnerOptions())
-            : KubernetesRunnerOptions.IsKubernetes(parsed) ? KubernetesRunnerOptions.Factory(parsed)
-            : TrialExecutors.Factory;
-        var executor = factory.Create(plan.Spec);
         // The Kubernetes runner restores the Deployment when disposed: at the end, on Ctrl+C and on errors.
         await using var restore = executor as IAsyncDisposable;
-        var console = ConsoleFor(parsed.InvocationConfiguration.Output);
         var study = new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples };
-        console.MarkupLineInterpolated($"study folder: {folder.Path}");
+        if (parsed.GetValue(options.Resume) is not null)
+        {
+            console.MarkupLineInterpolated($"study folder: {folder.Path}");
+        }
         var result = await study.RunAsync(plan, new ProgressLines(console), ct);
         var report = recommend
             ? StudyReport.From(result, new RecommendOptions { Margin = plan.Spec.Margin })

@@ -79,10 +79,10 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
         string? containerId = null;
         try
         {
-            if (request.Limit is { } limit && limit.Bytes < LocalRunnerOptions.LimitFloorBytes)
+            if (request.Limit is { } limit && limit.Bytes < DockerRunnerOptions.LimitFloorBytes)
             {
                 throw new UserInputException(
-                    $"limit {limit} is below the floor of {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)}, the least in which a process can start at all; use 4Mi or more");
+                    $"limit {limit} is below the floor of {new Limits.MemoryQuantity(DockerRunnerOptions.LimitFloorBytes)}, the least in which a container can start; use 4Mi or more");
             }
             var files = _options.Warm ? [] : BindMountFiles.ForTarget(_target);
             var eviction = files.Count == 0 ? null : PageCacheEvictor.Evict(files);

@@ -3,8 +3,8 @@ namespace Headroom.Runners.Local;
 /// <summary>How the local runner runs each trial. Every default here is what <c>headroom run --help</c> prints.</summary>
 public sealed record LocalRunnerOptions
 {
-    /// <summary>Below this no process starts at all (a shell alone needs ~1 MiB, a Go hello-world ~3 MiB).</summary>
-    public const long LimitFloorBytes = 4L * 1024 * 1024;
+    /// <summary>Below this no process starts at all (the launching shell needs ~1 MiB, a Go hello-world ~3 MiB).</summary>
+    public const long LimitFloorBytes = 1L * 1024 * 1024;
 
     /// <summary>How often every sampler is read (100 ms).</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(100);

@@ -24,6 +24,9 @@ public sealed class LocalTrialExecutor : ITrialExecutor
         _options = options;
     }
 
+    /// <summary>The files each cold start evicts; it grows with what every trial's processes are seen to use.</summary>
+    public ColdSet ColdSet { get; } = new();
+
     /// <summary>Trial cgroups of killed earlier runs removed when this executor first ran.</summary>
     public IReadOnlyList<string> SweptStale { get; private set; } = [];
 
@@ -75,12 +78,15 @@ public sealed class LocalTrialExecutor : ITrialExecutor
             {
                 cpu = placement.CpuCgroups!.Apply(cgroup, cpus);
             }
-            var eviction = _options.Warm
-                ? null
-                : PageCacheEvictor.Evict(launch.Files.Count > 0 ? launch.Files : TargetFiles.ForCommand(launch.Command, launch.WorkingDirectory));
-            progress?.Report(eviction is null ? "warm start (page cache left as it is)" : $"cold start: evicted {eviction.Files} files ({eviction.Bytes / 1048576.0:0.0} MiB) from the page cache");
-            await using var run = new LocalTrialRun(request, launch, placement, cgroup, cpu, _load, _options, progress);
-            var result = await run.ExecuteAsync(cancellationToken);
+            var eviction = _options.Warm ? null : ColdStartEviction.Run(ColdSet.FilesFor(launch));
+            progress?.Report(eviction is null ? "warm start (page cache left as it is)" : ColdStartEviction.Describe(eviction));
+            TrialResult result;
+            await using (var watcher = cgroup is null ? null : new CgroupFileWatcher(cgroup, ColdSet))
+            await using (var run = new LocalTrialRun(request, launch, placement, cgroup, cpu, request.Purpose == ColdSet.DiscoveryPurpose ? null : _load, _options, progress))
+            {
+                result = await run.ExecuteAsync(cancellationToken);
+            }
+            ColdSet.Save();
             return result with
             {
                 WallTime = wall.Elapsed,
@@ -88,7 +94,7 @@ public sealed class LocalTrialExecutor : ITrialExecutor
                 {
                     Target = _target.Describe(),
                     ColdStart = eviction is not null,
-                    Eviction = eviction is null ? "warm: page cache left as it was" : $"cold: {eviction.Files} files, {eviction.Bytes / 1048576.0:0.0} MiB evicted",
+                    Eviction = eviction is null ? "warm: page cache left as it was" : ColdStartEviction.Describe(eviction),
                 },
             };
         }

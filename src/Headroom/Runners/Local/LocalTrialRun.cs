@@ -21,7 +21,7 @@ internal sealed class LocalTrialRun(
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private TargetProcess? _process;
     private DotnetCountersSource? _counters;
-    private HttpStatsSource? _stats;
+    private IRuntimeFiguresSource? _stats;
 
     public async Task<TrialResult> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +32,10 @@ internal sealed class LocalTrialRun(
         if (launch.StatsUrl is { } statsUrl)
         {
             _stats = new HttpStatsSource(_http, statsUrl, options.SampleInterval);
+        }
+        else if (cgroup is not null)
+        {
+            _stats = new HsPerfDataSource(cgroup.ReadPids, options.SampleInterval);
         }
         sampler.Start();
         _stats?.Start(cancellationToken);
