@@ -22,7 +22,6 @@ internal static class RunCommand
     private static readonly Option<int> s_restarts = new("--restarts") { Description = "Start a target that died again, up to N times, as a kubelet does (default 0)." };
     private static readonly Option<bool> s_warm = new("--warm") { Description = TargetCommandLine.WarmDescription };
     private static readonly Option<string[]> s_files = new("--files") { Description = TargetCommandLine.FilesDescription, AllowMultipleArgumentsPerToken = true };
-    private static readonly Option<string[]> s_env = new("--env") { Description = "KEY=VALUE set in the target's environment (repeat it).", AllowMultipleArgumentsPerToken = true };
     private static readonly Option<int> s_interval = new("--sample-interval") { Description = "Milliseconds between samples of every memory source.", DefaultValueFactory = _ => 100 };
     private static readonly Option<double> s_readyTimeout = new("--ready-timeout") { Description = "Seconds to wait for the readiness URL.", DefaultValueFactory = _ => 60 };
     private static readonly Option<double> s_hold = new("--hold") { Description = "Without --load: seconds the target runs after it is ready.", DefaultValueFactory = _ => 2 };
@@ -35,7 +34,7 @@ internal static class RunCommand
             "Run one trial: start the target under a real memory limit (a cgroup of its own), wait until ready, " +
             "drive the load, sample memory every 100 ms, classify the outcome (survived, oom-killed, runtime-oom, " +
             "thrashing, crashed, start-failed) with its evidence, and clean up. Exit code 0 when it survived, 1 otherwise.");
-        foreach (var option in new Option[] { s_limit, s_knobs, s_load, s_ready, s_stats, s_restarts, s_warm, s_files, s_env, s_interval, s_readyTimeout, s_hold, s_out })
+        foreach (var option in new Option[] { s_limit, s_knobs, s_load, s_ready, s_stats, s_restarts, s_warm, s_files, s_interval, s_readyTimeout, s_hold, s_out })
         {
             command.Options.Add(option);
         }
@@ -91,7 +90,7 @@ internal static class RunCommand
             var sample = SampleTargetOption.Read(parsed, commandLine.Length > 0 ? "the command after '--'" : null);
             var (target, load) = TrialTargets.FromCommandLine(
                 sample, commandLine, parsed.GetValue(s_ready), parsed.GetValue(s_stats),
-                parsed.GetValue(s_files) ?? [], parsed.GetValue(s_load), progress, TargetCommandLine.ParseEnv(parsed.GetValue(s_env) ?? []));
+                parsed.GetValue(s_files) ?? [], parsed.GetValue(s_load), progress, TargetCommandLine.ParseEnv(parsed.GetValue(ContainerRunnerOptions.Environment) ?? []));
             var local = new LocalTrialExecutor(target, load, options);
             await local.OpenAsync(cancellationToken);
             foreach (var stale in local.SweptStale)

@@ -7,14 +7,13 @@ namespace Headroom.Cli.Commands;
 /// <summary>
 /// The target given on the command line of an experiment command, as <c>run</c> takes it:
 /// <c>headroom study --ready URL --load "…" -- command args…</c>, so a study of any service needs no spec file.
-/// With <c>-f</c>, <c>--ready</c>, <c>--stats</c>, <c>--env</c>, <c>--files</c> and <c>--warm</c> override the spec's.
+/// With <c>-f</c>, <c>--ready</c>, <c>--stats</c>, <c>--env</c> (the container runners' option, also the local runner's), <c>--files</c> and <c>--warm</c> override the spec's.
 /// </summary>
 internal sealed class TargetCommandLine
 {
     public Argument<string[]> Command { get; } = new("command") { Description = "The target's command after '--' (instead of -f or --target).", Arity = ArgumentArity.ZeroOrMore };
     public Option<string?> Ready { get; } = new("--ready") { Description = "Readiness URL that answers 2xx once the target takes load; none = ready when started." };
     public Option<string?> Stats { get; } = new("--stats") { Description = "The runtime's stats URL: expvar JSON (/debug/vars) or Prometheus text (/metrics). A JVM's figures are read from its hsperfdata without one." };
-    public Option<string[]> Env { get; } = new("--env") { Description = "KEY=VALUE set in the target's environment (repeat it).", AllowMultipleArgumentsPerToken = true };
     public Option<string[]> Files { get; } = new("--files") { Description = FilesDescription, AllowMultipleArgumentsPerToken = true };
     public Option<bool> Warm { get; } = new("--warm") { Description = WarmDescription };
 
@@ -28,7 +27,7 @@ internal sealed class TargetCommandLine
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Ready, Stats, Env, Files, Warm })
+        foreach (var option in new Option[] { Ready, Stats, Files, Warm })
         {
             command.Options.Add(option);
         }
@@ -53,7 +52,7 @@ internal sealed class TargetCommandLine
         }
         if (parsed.GetValue(Ready) is { } ready) target = target with { ReadyUrl = Url(ready, "--ready") };
         if (parsed.GetValue(Stats) is { } stats) target = target with { StatsUrl = Url(stats, "--stats") };
-        if (parsed.GetValue(Env) is { Length: > 0 } env) target = target with { Env = ParseEnv(env, target.Env) };
+        if (parsed.GetValue(ContainerRunnerOptions.Environment) is { Length: > 0 } env) target = target with { Env = ParseEnv(env, target.Env) };
         if (parsed.GetValue(Files) is { Length: > 0 } files) target = target with { Files = [.. files.Select(f => Path.GetFullPath(f))] };
         if (parsed.GetValue(Warm)) spec = spec with { Warm = true };
         return spec with { Target = target };
@@ -68,7 +67,7 @@ internal sealed class TargetCommandLine
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new UserInputException($"--env '{pair}' is not KEY=VALUE");
+                throw new UserInputException($"--env '{pair}' is not NAME=VALUE; e.g. --env SALES_API_HOST=0.0.0.0");
             }
             env[pair[..equals]] = pair[(equals + 1)..];
         }

@@ -50,11 +50,7 @@ public sealed class HsPerfDataSource(Func<IReadOnlyList<int>> pids, TimeSpan int
         }
         try
         {
-            // HotSpot holds a lock on its file; FileShare.ReadWrite opens it without .NET's own shared lock, which would fail.
-            using var stream = new FileStream(_file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var data = new byte[stream.Length];
-            stream.ReadExactly(data);
-            var counters = HsPerfData.Parse(data);
+            var counters = HsPerfData.Parse(ReadUnlocked(_file));
             return counters is null ? null : HsPerfData.ToFigures(counters);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -62,6 +58,29 @@ public sealed class HsPerfDataSource(Func<IReadOnlyList<int>> pids, TimeSpan int
             // The JVM exited and removed its file; a restarted one has another pid.
             _file = null;
             return null;
+        }
+    }
+
+    /// <summary>
+    /// HotSpot holds a lock on its perf data file, and .NET's FileStream takes a shared advisory lock of its own on
+    /// open (which then fails), so the file is read with open(2) and pread(2).
+    /// </summary>
+    private static byte[] ReadUnlocked(string file)
+    {
+        var fd = Native.LibC.Open(file, Native.LibC.ReadOnly);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open {file}");
+        }
+        try
+        {
+            var data = new byte[new FileInfo(file).Length];
+            var read = Native.LibC.Pread(fd, data, data.Length, 0);
+            return read < 0 ? throw new IOException($"cannot read {file}") : data[..(int)read];
+        }
+        finally
+        {
+            _ = Native.LibC.Close(fd);
         }
     }
 

@@ -33,4 +33,19 @@ internal static class LibC
     [DllImport("libc", EntryPoint = "mincore", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static extern int Mincore(IntPtr address, nuint length, [In, Out] byte[] pages);
+
+    public const int ReadOnly = 0;
+
+    /// <summary>open(2) without .NET's advisory lock, for files another process holds locked (HotSpot's perf data).</summary>
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "pread", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern nint Pread(int fd, [Out] byte[] buffer, nint count, long offset);
+
+    [DllImport("libc", EntryPoint = "close")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Close(int fd);
 }
