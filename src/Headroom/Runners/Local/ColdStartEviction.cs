@@ -36,5 +36,7 @@ public static class ColdStartEviction
         return text + $", {Mi(resident)} still resident (shared with other processes: {largest}{more})";
     }
 
-    private static string Mi(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.0} MiB");
+    private static string Mi(long bytes) => bytes is > 0 and < 102_400
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024} KiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.0} MiB");
 }
