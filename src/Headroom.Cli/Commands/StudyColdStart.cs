@@ -13,15 +13,25 @@ namespace Headroom.Cli.Commands;
 /// </summary>
 internal static class StudyColdStart
 {
-    public static void KeepIn(ITrialExecutor executor, StudyFolder folder)
+    /// <summary>
+    /// Keeps the cold set in the folder; for a new study (no plan written yet) runs the discovery start and returns
+    /// the plan with the detected runtime.
+    /// </summary>
+    public static async Task<StudyPlan> PrepareAsync(ITrialExecutor executor, StudyFolder folder, StudyPlan plan, IAnsiConsole console, CancellationToken cancellationToken)
     {
         if (executor is LocalTrialExecutor local)
         {
             local.ColdSet.KeepIn(Path.Combine(folder.Path, ColdSet.FileName));
         }
+        if (File.Exists(Path.Combine(folder.Path, StudyFolder.PlanFile)))
+        {
+            return plan;
+        }
+        var spec = await DiscoverAsync(executor, plan.Spec, console, cancellationToken);
+        return plan with { Spec = spec };
     }
 
-    public static async Task<StudySpec> DiscoverAsync(ITrialExecutor executor, StudySpec spec, IAnsiConsole console, CancellationToken cancellationToken)
+    private static async Task<StudySpec> DiscoverAsync(ITrialExecutor executor, StudySpec spec, IAnsiConsole console, CancellationToken cancellationToken)
     {
         if (executor is not LocalTrialExecutor local)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Headroom.Cgroups;
+using Headroom.Runners.Trial;
 using Headroom.Trials;
 
 namespace Headroom.Runners.Local;
@@ -78,25 +79,19 @@ public sealed class LocalTrialExecutor : ITrialExecutor
             {
                 cpu = placement.CpuCgroups!.Apply(cgroup, cpus);
             }
-            var eviction = _options.Warm ? null : ColdStartEviction.Run(ColdSet.FilesFor(launch));
-            progress?.Report(eviction is null ? "warm start (page cache left as it is)" : ColdStartEviction.Describe(eviction));
+            var cold = _options.Warm ? new ColdStart(null) : new ColdStart(ColdStartEviction.Run(ColdSet.FilesFor(launch)));
+            progress?.Report(cold.Progress);
+            var knobs = request.Knobs.Render(request.Limit);
             TrialResult result;
             await using (var watcher = cgroup is null ? null : new CgroupFileWatcher(cgroup, ColdSet))
-            await using (var run = new LocalTrialRun(request, launch, placement, cgroup, cpu, request.Purpose == ColdSet.DiscoveryPurpose ? null : _load, _options, progress))
             {
-                result = await run.ExecuteAsync(cancellationToken);
+                await using var host = new LocalTrialHost(launch, knobs, request.Limit?.Bytes, placement, cgroup, cpu, _options);
+                // The discovery start runs without load: it only has to show what the target maps and opens.
+                var load = request.Purpose == ColdSet.DiscoveryPurpose ? null : _load;
+                result = await TrialLoop.RunAsync(host, new TrialSetup(request, launch, _target.Describe(), load, cold), _options, progress, cancellationToken);
             }
             ColdSet.Save();
-            return result with
-            {
-                WallTime = wall.Elapsed,
-                Details = result.Details with
-                {
-                    Target = _target.Describe(),
-                    ColdStart = eviction is not null,
-                    Eviction = eviction is null ? "warm: page cache left as it was" : ColdStartEviction.Describe(eviction),
-                },
-            };
+            return result with { WallTime = wall.Elapsed };
         }
         finally
         {
