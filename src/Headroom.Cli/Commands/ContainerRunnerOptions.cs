@@ -48,7 +48,7 @@ internal static class ContainerRunnerOptions
 
     public static readonly Option<string[]> Environment = new("--env")
     {
-        Description = "With --runner docker: NAME=VALUE set in the container (repeat it); the knob set's variables win.",
+        Description = "NAME=VALUE set in the target's environment (the container's with --runner docker; repeat it); the knob set's variables win.",
         AllowMultipleArgumentsPerToken = true,
     };
 

@@ -98,6 +98,7 @@ internal static class ExperimentCommands
         var output = parsed.InvocationConfiguration.Output;
         var console = ConsoleFor(output);
         console.MarkupLineInterpolated($"study folder: {folder.Path}");
+        plan = await StudyColdStart.PrepareAsync(executor, folder, plan, console, ct);
         var result = LiveStudy.Wanted(output, plain) && executor is not Trials.IConcurrentTrialExecutor
             ? await LiveStudy.RunAsync(console, plan, executor, folder, factory.SaveSamples, ct)
             : await new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples }.RunAsync(plan, new ProgressLines(console), ct);

@@ -20,8 +20,8 @@ internal static class RunCommand
     private static readonly Option<string> s_ready = new("--ready") { Description = "Readiness URL that answers 2xx once the target takes load; none = ready when started." };
     private static readonly Option<string> s_stats = new("--stats") { Description = "The runtime's stats URL: expvar JSON (/debug/vars) or Prometheus text (/metrics)." };
     private static readonly Option<int> s_restarts = new("--restarts") { Description = "Start a target that died again, up to N times, as a kubelet does (default 0)." };
-    private static readonly Option<bool> s_warm = new("--warm") { Description = "Leave the page cache as it is. By default the target's files are evicted first (cold start), so they are charged to its cgroup as in a fresh container." };
-    private static readonly Option<string[]> s_files = new("--files") { Description = "Files to evict for a cold start (default: the command's executable; for dotnet app.dll the app folder and its shared frameworks).", AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<bool> s_warm = new("--warm") { Description = TargetCommandLine.WarmDescription };
+    private static readonly Option<string[]> s_files = new("--files") { Description = TargetCommandLine.FilesDescription, AllowMultipleArgumentsPerToken = true };
     private static readonly Option<int> s_interval = new("--sample-interval") { Description = "Milliseconds between samples of every memory source.", DefaultValueFactory = _ => 100 };
     private static readonly Option<double> s_readyTimeout = new("--ready-timeout") { Description = "Seconds to wait for the readiness URL.", DefaultValueFactory = _ => 60 };
     private static readonly Option<double> s_hold = new("--hold") { Description = "Without --load: seconds the target runs after it is ready.", DefaultValueFactory = _ => 2 };
@@ -95,7 +95,7 @@ internal static class RunCommand
             var sample = SampleTargetOption.Read(parsed, commandLine.Length > 0 ? "the command after '--'" : null);
             var (target, load) = TrialTargets.FromCommandLine(
                 sample, commandLine, parsed.GetValue(s_ready), parsed.GetValue(s_stats),
-                parsed.GetValue(s_files) ?? [], parsed.GetValue(s_load), progress);
+                parsed.GetValue(s_files) ?? [], parsed.GetValue(s_load), progress, TargetCommandLine.ParseEnv(parsed.GetValue(ContainerRunnerOptions.Environment) ?? []));
             var local = new LocalTrialExecutor(target, load, options);
             await local.OpenAsync(cancellationToken);
             foreach (var stale in local.SweptStale)
@@ -106,9 +106,16 @@ internal static class RunCommand
         }
         using var disposable = executor as IDisposable;
         await using var restore = executor as IAsyncDisposable;
-        var result = await executor.RunAsync(new TrialRequest(limit, knobs) { Restarts = restarts, Purpose = "run" }, progress, cancellationToken);
         var folder = parsed.GetValue(s_out) ?? Path.Combine("headroom-results",
             "run-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        if (executor is LocalTrialExecutor cold && !options.Warm)
+        {
+            // The cold set (and the runtime) are found by one start without load, and kept in the run's folder.
+            Directory.CreateDirectory(folder);
+            cold.ColdSet.KeepIn(Path.Combine(folder, ColdSet.FileName));
+            await cold.DiscoverAsync(progress, cancellationToken);
+        }
+        var result = await executor.RunAsync(new TrialRequest(limit, knobs) { Restarts = restarts, Purpose = "run" }, progress, cancellationToken);
         await TrialFiles.SaveAsync(folder, result, cancellationToken);
         await output.WriteAsync(RunReport.Render(result, folder));
         return result.Survived ? 0 : 1;

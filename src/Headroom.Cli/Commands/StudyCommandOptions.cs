@@ -32,6 +32,7 @@ internal sealed class StudyCommandOptions
     public Option<int?> Repeats { get; } = new("--repeats") { Description = $"Interleaved rounds of the matrix (default {MatrixOptions.DefaultRepeats})." };
     public Option<string?> Runtime { get; } = new("--runtime") { Description = "The target's runtime: go, dotnet, jvm, node (picks the default knob set and the runtime limit)." };
     public Option<int?> Parallel { get; } = new("--parallel") { Description = $"With --runner k8s: run this many trials at once, each on its own clone of the Deployment (NAME-headroom-1..N, one replica, labels no Service selects, spread over nodes, deleted at the end); the original is not changed. Edge searches probe N limits a round, matrix cells run side by side (default 1, at most {MaxParallel})." };
+    public TargetCommandLine Target { get; } = new();
     public Option<double?> Margin { get; } = new("--margin") { Description = $"Recommended limit = healthy edge x (1 + margin) (default {RecommendOptions.DefaultMargin.ToString(CultureInfo.InvariantCulture)})." };
 
     public Option<bool> Plain { get; } = new("--plain") { Description = "One line per finished trial instead of the live view (what a log or CI gets anyway: the live view is drawn only on a terminal)." };
@@ -43,6 +44,7 @@ internal sealed class StudyCommandOptions
         {
             command.Options.Add(option);
         }
+        Target.AddTo(command);
         if (matrix)
         {
             command.Options.Add(Limits);
@@ -59,10 +61,16 @@ internal sealed class StudyCommandOptions
     public StudySpec ReadSpec(ParseResult parsed)
     {
         var path = parsed.GetValue(Spec);
-        var sample = SampleTargetOption.Read(parsed, path is null ? null : $"-f {path}") ?? BundledSamples.SalesApi;
-        var spec = path is null
-            ? new StudySpec { Name = BundledSamples.StudyName(sample), Runtime = BundledSamples.RuntimeOf(sample), Target = new TargetSpec { Sample = sample } }
-            : StudySpecReader.ReadFile(path);
+        var command = Target.CommandLine(parsed);
+        if (path is not null && command.Count > 0)
+        {
+            throw new UserInputException($"-f {path} and the command after '--' both name the target; give one of them");
+        }
+        var sample = SampleTargetOption.Read(parsed, path is not null ? $"-f {path}" : command.Count > 0 ? "the command after '--'" : null) ?? BundledSamples.SalesApi;
+        var spec = path is not null ? StudySpecReader.ReadFile(path)
+            : command.Count > 0 ? new StudySpec()
+            : new StudySpec { Name = BundledSamples.StudyName(sample), Runtime = BundledSamples.RuntimeOf(sample), Target = new TargetSpec { Sample = sample } };
+        spec = Target.Apply(parsed, spec);
         if (parsed.GetValue(Load) is { } load) spec = spec with { Load = load };
         if (parsed.GetValue(Expect) is { } expect) spec = spec with { Expect = Headroom.Load.ExpectedStatuses.Parse(expect).Text };
         if (parsed.GetValue(Resolution) is { } resolution) spec = spec with { Resolution = MemoryQuantity.Parse(resolution, "--resolution") };

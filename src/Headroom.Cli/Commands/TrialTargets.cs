@@ -8,7 +8,8 @@ namespace Headroom.Cli.Commands;
 internal static class TrialTargets
 {
     public static (ITargetDefinition Target, ITrialLoad? Load) FromCommandLine(
-        string? sample, IReadOnlyList<string> command, string? ready, string? stats, IReadOnlyList<string> files, string? load, IProgress<string> progress)
+        string? sample, IReadOnlyList<string> command, string? ready, string? stats, IReadOnlyList<string> files, string? load, IProgress<string> progress,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         if (command.Count == 0)
         {
@@ -20,6 +21,7 @@ internal static class TrialTargets
             ReadyUrl = Url(ready, "--ready"),
             StatsUrl = Url(stats, "--stats"),
             Files = files.Select(Path.GetFullPath).ToArray(),
+            Environment = environment ?? new Dictionary<string, string>(),
         };
         return (new CommandTarget(launch), TrialLoads.FromHeyArguments(load));
     }

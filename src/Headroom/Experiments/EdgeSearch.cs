@@ -59,10 +59,15 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
                 case GridSearchEnd.FailsAtCeiling:
                     return run.Result(prediction, null, Q(found.LargestFailing), null, null,
                         $"no edge in range: it never survived up to the maximum {Q(ceiling)} (raise --max)", null);
+                case GridSearchEnd.PassesAtFloor when BelowMinimum(floor, resolution) is { } lower:
+                    // It survives at --min: go on down to the least limit a process can start in before saying no edge.
+                    progress?.Report($"survived at the minimum {Q(floor)}; going on down to {Q(lower)}");
+                    floor = lower;
+                    startK = lower;
+                    round--;
+                    continue;
                 case GridSearchEnd.PassesAtFloor:
-                    return run.Result(prediction, null, null, null, null,
-                        $"no edge in range: it survived {options.Confirm} of {options.Confirm} trials at the minimum {Q(floor)}, so the edge is at or below it (lower --min)",
-                        null);
+                    return run.Result(prediction, null, null, null, null, SurvivesDownTo(run, Q(floor)!.Value), null);
                 case GridSearchEnd.OutOfTrials:
                     return run.Result(prediction, null, Q(found.LargestFailing), null, null,
                         $"stopped after {options.MaxTrials} trials without a confirmed edge: outcomes near the edge contradict each other (raise --max-trials)",
@@ -120,7 +125,7 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
                 if (k <= floor)
                 {
                     return run.Result(prediction, null, null, null, null,
-                        $"no edge in range: it survived {options.Confirm} of {options.Confirm} trials at every limit down to the minimum {q(floor)} (lower --min)",
+                        $"no edge: it survives at everything down to {q(floor)} (lower --min): {options.Confirm} of {options.Confirm} trials survived at each limit",
                         null);
                 }
                 k--;
@@ -149,6 +154,26 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
         return run.Result(prediction, q(survival), q(k), q(largestUnhealthy is { } u ? u + 1 : survival), q(largestUnhealthy), null, null);
     }
 
+    /// <summary>The grid index of the least limit a process starts in, when it is below <paramref name="floor"/>.</summary>
+    private long? BelowMinimum(long floor, long resolution)
+    {
+        if (options.LeastStart is not { } least)
+        {
+            return null;
+        }
+        var lower = Math.Max(1, CeilDiv(least.Bytes, resolution));
+        return lower < floor ? lower : null;
+    }
+
+    /// <summary>"survives at everything down to 3Mi" with what it charged there.</summary>
+    private string SurvivesDownTo(Run run, MemoryQuantity floor)
+    {
+        var peak = run.PeakChargedAt(floor);
+        var figures = peak is { } p ? $" (peak charged {new MemoryQuantity(p).ToMebibyteString()} there)" : "";
+        var least = options.LeastStart is { } l && l.Bytes >= floor.Bytes ? ", the least limit a process can start in" : " (lower --min)";
+        return $"no edge: it survives at everything down to {floor}{least}: {options.Confirm} of {options.Confirm} trials survived{figures}";
+    }
+
     private static long DefaultMax(TrialMemorySummary memory) =>
         Math.Max(DefaultMinimumMax, 4 * (memory.PeakChargedBytes ?? 0));
 
@@ -170,6 +195,11 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
         public int Slots { get; } = TrialSlots.Of(executor);
 
         public IReadOnlyCollection<long> Tested => _byLimit.Keys;
+
+        public long? PeakChargedAt(MemoryQuantity limit) =>
+            _byLimit.TryGetValue(limit.Bytes / options.Resolution.Bytes, out var trials)
+                ? trials.Select(t => t.Memory.PeakChargedBytes).Max()
+                : null;
 
         public int TrialsAt(long k) => _byLimit.TryGetValue(k, out var trials) ? trials.Count : 0;
 

@@ -20,6 +20,12 @@ public sealed record EdgeSearchOptions
     /// </summary>
     public static readonly MemoryQuantity DefaultMin = MemoryQuantity.FromMebibytes(4);
 
+    /// <summary>
+    /// The least limit a process starts in under the local runner (1Mi: <c>/bin/true</c> starts in 512Ki of cgroup v1
+    /// here, the launching shell in 1Mi; Python needs more than 3Mi). Below --min the search goes on down to it.
+    /// </summary>
+    public static readonly MemoryQuantity DefaultLeastStart = MemoryQuantity.FromMebibytes(1);
+
     /// <summary>The search stops when the failing and passing limits are this close; every limit tried is a multiple of it.</summary>
     public MemoryQuantity Resolution { get; init; } = DefaultResolution;
 
@@ -34,6 +40,12 @@ public sealed record EdgeSearchOptions
 
     /// <summary>The lowest limit tried (null: one resolution step; the commands use <see cref="DefaultMin"/>).</summary>
     public MemoryQuantity? Min { get; init; }
+
+    /// <summary>
+    /// The least limit a process can start in at all (the runner's floor); when the target survives at
+    /// <see cref="Min"/>, the search goes on down to it before saying there is no edge. Null: stop at <see cref="Min"/>.
+    /// </summary>
+    public MemoryQuantity? LeastStart { get; init; }
 
     /// <summary>The highest limit tried (null: 4x the unlimited run's peak charged memory, at least 64Mi).</summary>
     public MemoryQuantity? Max { get; init; }

@@ -21,6 +21,8 @@ public sealed record TargetSpec
     public IReadOnlyList<int> Ports { get; init; } = [];
     public string? ReadyUrl { get; init; }
     public string? StatsUrl { get; init; }
+    /// <summary>Files and folders evicted before each cold start besides those found (null: none; kept null so older study folders keep their spec hash).</summary>
+    public IReadOnlyList<string>? Files { get; init; }
     public TokenStep? Token { get; init; }
 }
 
@@ -74,6 +76,9 @@ public sealed record StudySpec
     /// </summary>
     public int? Parallel { get; init; }
 
+    /// <summary>True: leave the page cache as it is before each trial (no cold start); null: cold, as older study folders ran.</summary>
+    public bool? Warm { get; init; }
+
     /// <summary>The local runner's CPU quota in CPUs (0.25 = Kubernetes' 250m); null = no CPU limit.</summary>
     public double? Cpus { get; init; }
 
@@ -84,6 +89,7 @@ public sealed record StudySpec
         Healthy = Healthy,
         Min = Min,
         Max = Max,
+        LeastStart = EdgeSearchOptions.DefaultLeastStart,
         Strategy = Strategy ?? EdgeStrategy.Bisect,
     };
 

@@ -20,12 +20,15 @@ internal sealed class StudySpecFile
     public string? Min { get; set; }
     public string? Max { get; set; }
     public string? Runtime { get; set; }
+    public bool? Warm { get; set; }
 }
 
 internal sealed class TargetFile
 {
-    public string? Command { get; set; }
+    // A string (split like a shell) or a list of words.
+    public object? Command { get; set; }
     public List<string>? Args { get; set; }
+    public List<string>? Files { get; set; }
     public string? Image { get; set; }
     public Dictionary<string, string>? Env { get; set; }
     public List<int>? Ports { get; set; }

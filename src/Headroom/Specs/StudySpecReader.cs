@@ -76,6 +76,7 @@ public static partial class StudySpecReader
             Min = file.Min is null ? null : Quantity(file.Min, $"{source}: min"),
             Max = file.Max is null ? null : Quantity(file.Max, $"{source}: max"),
             Runtime = runtime,
+            Warm = file.Warm == true ? true : null,
         };
         // Checked here first so that the error names the spec's key, not a command-line flag.
         if (spec.Repeats is < 1 or > Experiments.MatrixOptions.MaxRepeats)
@@ -126,10 +127,12 @@ public static partial class StudySpecReader
             }
             token = new TokenStep(t.Url, t.User, t.Password, string.IsNullOrWhiteSpace(t.Field) ? "token" : t.Field);
         }
+        var (command, args) = SpecCommand.Read(target.Command, target.Args, source);
         return new TargetSpec
         {
-            Command = target.Command,
-            Args = target.Args ?? [],
+            Command = command,
+            Args = args,
+            Files = target.Files is { Count: > 0 } files ? files : null,
             Image = target.Image,
             Env = target.Env ?? [],
             Ports = target.Ports ?? [],

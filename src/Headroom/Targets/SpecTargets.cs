@@ -23,8 +23,13 @@ public static class SpecTargets
             var sample = BundledSamples.Find(target.Sample ?? BundledSamples.SalesApi, workingDirectory);
             return (new SalesApiTarget(sample, progress), new SalesApiLoad(spec.LoadArguments()));
         }
+        if (TargetFiles.ResolveExecutable(target.Command, workingDirectory) is null)
+        {
+            throw new UserInputException($"target.command: '{target.Command}' not found (not a file and not on PATH); check target.command in the spec");
+        }
         var launch = new TargetLaunch([target.Command, .. target.Args])
         {
+            Files = (target.Files ?? []).Select(f => Path.GetFullPath(f, workingDirectory)).ToArray(),
             Environment = target.Env,
             WorkingDirectory = workingDirectory,
             ReadyUrl = target.ReadyUrl is null ? null : new Uri(target.ReadyUrl),

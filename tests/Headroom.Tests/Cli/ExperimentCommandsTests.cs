@@ -101,6 +101,32 @@ public sealed class ExperimentCommandsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("edge")]
+    [InlineData("matrix")]
+    [InlineData("floor")]
+    [InlineData("study")]
+    public async Task AnyExperimentCommand_TakesTheTargetAfterTheDoubleDash_AndNamesItWhenMissing(string command)
+    {
+        var folder = Path.Combine(_root, command + "-missing");
+        var (code, _, error) = await RunAsync(command, "--out", folder, "--ready", "http://127.0.0.1:1/ready", "--", "no-such-program-headroom", "--flag");
+
+        Assert.Equal(2, code);
+        Assert.Equal("headroom: command 'no-such-program-headroom' not found (not a file and not on PATH); check the command after '--'", error.Trim());
+        Assert.False(Directory.Exists(folder), "no study folder is left behind for a target that cannot start");
+    }
+
+    [Fact]
+    public async Task SpecCommandNotFound_IsNamedByItsSpecKey()
+    {
+        var spec = Path.Combine(_root, "missing.yaml");
+        await File.WriteAllTextAsync(spec, "target:\n  command: no-such-program-headroom -m http.server 8000\nload: -n 10 http://127.0.0.1:1/\n", TestContext.Current.CancellationToken);
+        var (code, _, error) = await RunAsync("edge", "-f", spec, "--out", Path.Combine(_root, "missing"));
+
+        Assert.Equal(2, code);
+        Assert.Equal("headroom: target.command: 'no-such-program-headroom' not found (not a file and not on PATH); check target.command in the spec", error.Trim());
+    }
+
+    [Theory]
     [InlineData("edge", "--resolution", "(default 1Mi)")]
     [InlineData("matrix", "--repeats", "(default 3)")]
     [InlineData("study", "--healthy", "(default 0.9)")]

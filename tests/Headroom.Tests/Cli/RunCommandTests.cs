@@ -30,7 +30,7 @@ public class RunCommandTests
     [Theory]
     [InlineData("17Qi", "--limit '17Qi' is not valid: not a Kubernetes quantity")]
     [InlineData("0", "--limit '0' is not valid: it must be greater than zero")]
-    [InlineData("100Ki", "limit 100Ki is below the floor of 4Mi")]
+    [InlineData("100Ki", "limit 100Ki is below the floor of 1Mi")]
     public async Task BadLimit_OneLineAndExit2(string limit, string expected)
     {
         CgroupRequirement.Writable();

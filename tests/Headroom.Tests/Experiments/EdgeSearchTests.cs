@@ -101,8 +101,27 @@ public class EdgeSearchTests
         var result = await SearchAsync(ScriptedTrialExecutor.Deterministic(edgeMi: 0), new EdgeSearchOptions { Min = Mi(4) });
 
         Assert.Null(result.SurvivalEdge);
-        Assert.Equal("no edge in range: it survived 3 of 3 trials at the minimum 4Mi, so the edge is at or below it (lower --min)", result.NoEdgeMessage);
+        Assert.StartsWith("no edge: it survives at everything down to 4Mi (lower --min): 3 of 3 trials survived", result.NoEdgeMessage, StringComparison.Ordinal);
         Assert.Equal(3, result.TrialsAt(Mi(4)).Count());
+    }
+
+    [Fact]
+    public async Task SurvivesAtTheMinimum_GoesOnDownToTheLeastStart_AndFindsTheEdgeBelowIt()
+    {
+        var result = await SearchAsync(ScriptedTrialExecutor.Deterministic(edgeMi: 3), new EdgeSearchOptions { Min = Mi(8), LeastStart = Mi(1) });
+
+        Assert.Equal(Mi(3), result.SurvivalEdge);
+        Assert.Equal(Mi(2), result.LargestFailing);
+    }
+
+    [Fact]
+    public async Task SurvivesDownToTheLeastStart_SaysHowFarDownWithTheFigures()
+    {
+        var result = await SearchAsync(ScriptedTrialExecutor.Deterministic(edgeMi: 0), new EdgeSearchOptions { Min = Mi(4), LeastStart = Mi(2) });
+
+        Assert.Null(result.SurvivalEdge);
+        Assert.StartsWith("no edge: it survives at everything down to 2Mi, the least limit a process can start in: 3 of 3 trials survived", result.NoEdgeMessage, StringComparison.Ordinal);
+        Assert.Equal(3, result.TrialsAt(Mi(2)).Count());
     }
 
     [Fact]

@@ -48,6 +48,33 @@ public class StudySpecReaderTests
     }
 
     [Fact]
+    public void Parse_CommandAsAString_IsSplitLikeAShell()
+    {
+        var spec = StudySpecReader.Parse("target:\n  command: python3 -m http.server 'port 8000'\n  files: [/srv/www]\nwarm: true\n");
+
+        Assert.Equal("python3", spec.Target.Command);
+        Assert.Equal(["-m", "http.server", "port 8000"], spec.Target.Args);
+        Assert.Equal(["/srv/www"], spec.Target.Files);
+        Assert.True(spec.Warm);
+    }
+
+    [Fact]
+    public void Parse_CommandAsAList_KeepsTheWordsAndAppendsArgs()
+    {
+        var spec = StudySpecReader.Parse("target:\n  command: [java, -cp, classes]\n  args: [Api, \"8080\"]\n");
+
+        Assert.Equal("java", spec.Target.Command);
+        Assert.Equal(["-cp", "classes", "Api", "8080"], spec.Target.Args);
+    }
+
+    [Fact]
+    public void Parse_EmptyCommand_NamesTheKey()
+    {
+        var error = Assert.Throws<UserInputException>(() => StudySpecReader.Parse("target:\n  command: \"\"\n"));
+        Assert.StartsWith("headroom.yaml: target.command is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_Minimal_TakesTheDefaults()
     {
         var spec = StudySpecReader.Parse("target:\n  image: ghcr.io/example/api:1\nruntime: dotnet\n");

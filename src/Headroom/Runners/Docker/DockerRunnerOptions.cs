@@ -5,6 +5,9 @@ namespace Headroom.Runners.Docker;
 /// <summary>How the container runner runs each trial. The defaults match the local runner's where they mean the same.</summary>
 public sealed record DockerRunnerOptions : TrialOptions
 {
+    /// <summary>Below this no container starts (runc and the target need more than a bare process).</summary>
+    public const long LimitFloorBytes = 4L * 1024 * 1024;
+
     /// <summary>The engine's address; null = <c>DOCKER_HOST</c>, else <c>unix:///var/run/docker.sock</c>.</summary>
     public Uri? Endpoint { get; init; }
 

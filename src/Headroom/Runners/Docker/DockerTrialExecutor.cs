@@ -80,7 +80,11 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
         string? containerId = null;
         try
         {
-            TrialPreflight.CheckLimit(request);
+            if (request.Limit is { } limit && limit.Bytes < DockerRunnerOptions.LimitFloorBytes)
+            {
+                throw new UserInputException(
+                    $"limit {limit} is below the floor of {new Limits.MemoryQuantity(DockerRunnerOptions.LimitFloorBytes)}, the least in which a container can start; use 4Mi or more");
+            }
             var files = BindMountFiles.ForTarget(_target);
             var cold = ColdStart.Evict(_options.Warm || files.Count == 0, files, " of the bind mounts", " (image layers left as they were)");
             progress?.Report(cold.Progress);

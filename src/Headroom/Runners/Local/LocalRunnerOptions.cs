@@ -5,8 +5,8 @@ namespace Headroom.Runners.Local;
 /// <summary>How the local runner runs each trial. Every default here is what <c>headroom run --help</c> prints.</summary>
 public sealed record LocalRunnerOptions : TrialOptions
 {
-    /// <summary>Below this no process starts at all (a shell alone needs ~1 MiB, a Go hello-world ~3 MiB).</summary>
-    public const long LimitFloorBytes = 4L * 1024 * 1024;
+    /// <summary>Below this no process starts at all (the launching shell needs ~1 MiB, a Go hello-world ~3 MiB).</summary>
+    public const long LimitFloorBytes = 1L * 1024 * 1024;
 
     /// <summary>False (the default): evict the target's files from the page cache first, as in a fresh container.</summary>
     public bool Warm { get; init; }

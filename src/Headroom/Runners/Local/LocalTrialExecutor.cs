@@ -25,6 +25,9 @@ public sealed class LocalTrialExecutor : ITrialExecutor
         _options = options;
     }
 
+    /// <summary>The files each cold start evicts; it grows with what every trial's processes are seen to use.</summary>
+    public ColdSet ColdSet { get; } = new();
+
     /// <summary>Trial cgroups of killed earlier runs removed when this executor first ran.</summary>
     public IReadOnlyList<string> SweptStale { get; private set; } = [];
 
@@ -76,11 +79,18 @@ public sealed class LocalTrialExecutor : ITrialExecutor
             {
                 cpu = placement.CpuCgroups!.Apply(cgroup, cpus);
             }
-            var cold = ColdStart.Evict(_options.Warm, launch.Files.Count > 0 ? launch.Files : TargetFiles.ForCommand(launch.Command, launch.WorkingDirectory));
+            var cold = _options.Warm ? new ColdStart(null) : new ColdStart(ColdStartEviction.Run(ColdSet.FilesFor(launch)));
             progress?.Report(cold.Progress);
             var knobs = request.Knobs.Render(request.Limit);
-            await using var host = new LocalTrialHost(launch, knobs, request.Limit?.Bytes, placement, cgroup, cpu, _options);
-            var result = await TrialLoop.RunAsync(host, new TrialSetup(request, launch, _target.Describe(), _load, cold), _options, progress, cancellationToken);
+            TrialResult result;
+            await using (var watcher = cgroup is null ? null : new CgroupFileWatcher(cgroup, ColdSet))
+            {
+                await using var host = new LocalTrialHost(launch, knobs, request.Limit?.Bytes, placement, cgroup, cpu, _options);
+                // The discovery start runs without load: it only has to show what the target maps and opens.
+                var load = request.Purpose == ColdSet.DiscoveryPurpose ? null : _load;
+                result = await TrialLoop.RunAsync(host, new TrialSetup(request, launch, _target.Describe(), load, cold), _options, progress, cancellationToken);
+            }
+            ColdSet.Save();
             return result with { WallTime = wall.Elapsed };
         }
         finally

@@ -27,6 +27,10 @@ internal sealed class LocalTrialHost(
 
     public DotnetCountersSource? Counters => _counters;
 
+    /// <summary>A JVM's perf counters, for any process of the trial's cgroup (a scope's cgroup is made only at the start).</summary>
+    public IRuntimeFiguresSource? RuntimeFiguresWithoutStats(TimeSpan interval) =>
+        cgroup is null ? null : new HsPerfDataSource(cgroup.ReadPids, interval);
+
     public string ReadyNote => $"pid {_process?.Pid}";
 
     public bool KernelKilled => ReadKernel()?.OomKills > _oomBefore;

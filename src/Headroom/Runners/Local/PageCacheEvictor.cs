@@ -2,8 +2,18 @@ using Headroom.Native;
 
 namespace Headroom.Runners.Local;
 
-/// <summary>What a cold-start eviction did: how many files and bytes were advised out of the page cache.</summary>
-public sealed record EvictionReport(int Files, long Bytes, IReadOnlyList<string> Failed);
+/// <summary>
+/// What a cold-start eviction did: how many files and bytes were advised out of the page cache, and (when checked
+/// with <see cref="ColdStartEviction"/>) what stayed cached, largest first.
+/// </summary>
+public sealed record EvictionReport(int Files, long Bytes, IReadOnlyList<string> Failed)
+{
+    /// <summary>Bytes of the evicted files still in the page cache afterwards (null: not checked).</summary>
+    public long? ResidentBytes { get; init; }
+
+    /// <summary>The files that stayed cached and how much of each, largest first.</summary>
+    public IReadOnlyList<(string File, long Bytes)> StillResident { get; init; } = [];
+}
 
 /// <summary>
 /// Drops files from the page cache with <c>posix_fadvise(POSIX_FADV_DONTNEED)</c>, so the target reads them again
@@ -21,7 +31,7 @@ public static class PageCacheEvictor
         {
             try
             {
-                using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
+                using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 var length = RandomAccess.GetLength(handle);
                 if (LibC.PosixFadvise((int)handle.DangerousGetHandle(), 0, 0, LibC.PosixFadvDontNeed) == 0)
                 {

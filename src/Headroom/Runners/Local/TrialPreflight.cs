@@ -32,7 +32,7 @@ public static class TrialPreflight
         if (request.Limit is { } limit && limit.Bytes < LocalRunnerOptions.LimitFloorBytes)
         {
             throw new UserInputException(
-                $"limit {limit} is below the floor of {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)}, the least in which a process can start at all; use 4Mi or more");
+                $"limit {limit} is below the floor of {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)}, the least in which a process can start at all; use {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)} or more");
         }
     }
 }

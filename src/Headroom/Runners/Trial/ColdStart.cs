@@ -18,12 +18,16 @@ public sealed record ColdStart(EvictionReport? Eviction, string Of = "", string 
     public bool Cold => Eviction is not null;
 
     /// <summary>The progress line.</summary>
-    public string Progress => Eviction is { } e
+    public string Progress => Eviction is { ResidentBytes: not null } checkedEviction
+        ? ColdStartEviction.Describe(checkedEviction)
+        : Eviction is { } e
         ? $"cold start: evicted {e.Files} files ({Mebibytes(e)} MiB){Of} from the page cache"
         : "warm start (page cache left as it is)";
 
     /// <summary>The report's words.</summary>
-    public string Describe() => Eviction is { } e
+    public string Describe() => Eviction is { ResidentBytes: not null } checkedEviction
+        ? ColdStartEviction.Describe(checkedEviction)
+        : Eviction is { } e
         ? $"cold: {e.Files} files{Of}, {Mebibytes(e)} MiB evicted{LeftAlone}"
         : "warm: page cache left as it was";
 

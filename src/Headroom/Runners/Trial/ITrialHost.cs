@@ -27,6 +27,9 @@ public interface ITrialHost : IAsyncDisposable
     /// <summary>The .NET event counters of the target, where they can be read from here.</summary>
     DotnetCountersSource? Counters => null;
 
+    /// <summary>The runtime's figures where there is no stats URL and they can be read from here (a JVM's hsperfdata); null: none.</summary>
+    IRuntimeFiguresSource? RuntimeFiguresWithoutStats(TimeSpan interval) => null;
+
     /// <summary>What the progress line says of a ready run: <c>pid 1234</c>.</summary>
     string ReadyNote { get; }
 

@@ -20,7 +20,7 @@ public static class TrialLoop
         var (request, launch) = (setup.Request, setup.Launch);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var detector = new ThrashingDetector(request.Limit?.Bytes, options.Thrashing);
-        await using var stats = launch.StatsUrl is { } statsUrl ? new HttpStatsSource(http, statsUrl, options.SampleInterval) : null;
+        await using var stats = launch.StatsUrl is { } statsUrl ? new HttpStatsSource(http, statsUrl, options.SampleInterval) : host.RuntimeFiguresWithoutStats(options.SampleInterval);
         await using var sampler = new MemorySampler(null, () => host.Pid, () => stats?.Latest, () => host.Counters?.Latest, options.SampleInterval)
         {
             ReadingWithoutCgroup = host.ReadMemory,
