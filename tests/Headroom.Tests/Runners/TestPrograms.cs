@@ -30,6 +30,10 @@ internal static class TestPrograms
     public static Task<string> AllocAsync() =>
         BuildOnceAsync("alloc", new ProcessSpec("gcc", ["-O1", "-o", Path.Combine(s_folder, "alloc"), Source("alloc.c")]));
 
+    /// <summary><c>http-mem PORT leak BYTES</c> (every request keeps BYTES more) and <c>http-mem PORT per-conn BYTES</c> (every open connection holds BYTES).</summary>
+    public static Task<string> HttpMemAsync() =>
+        BuildOnceAsync("http-mem", new ProcessSpec("gcc", ["-O1", "-o", Path.Combine(s_folder, "http-mem"), Source("http-mem.c")]));
+
     /// <summary><c>go-oom runtime-oom</c> and <c>go-oom serve PORT MIB</c>.</summary>
     public static Task<string> GoOomAsync() =>
         BuildOnceAsync("go-oom", new ProcessSpec("go", ["build", "-o", Path.Combine(s_folder, "go-oom"), "."])
