@@ -58,13 +58,17 @@ public sealed class GoSampleBuild : ISampleBuild
     /// <exception cref="UserInputException">No folder above it holds the Go sample.</exception>
     public static GoSampleBuild FromDirectory(string startDirectory)
     {
-        if (SampleCheckout.Find(Path.Combine(SampleFolder, "go.mod"), startDirectory) is { } root)
+        var packaged = PackagedSamples.GoSources;
+        // The installed tool's own folder holds samples/go-sales-api too: that is the package, not a checkout, and
+        // its binary goes to the user's cache (the tool's folder is not the place to build in).
+        if (SampleCheckout.Find(Path.Combine(SampleFolder, "go.mod"), startDirectory) is { } root
+            && (packaged is null || Path.GetFullPath(Path.Combine(root, SampleFolder)) != Path.GetFullPath(packaged)))
         {
             return new GoSampleBuild(root);
         }
-        if (PackagedSamples.GoSources is { } sources)
+        if (packaged is not null)
         {
-            return Packaged(sources, PackagedSamples.GoBinaryPath);
+            return Packaged(packaged, PackagedSamples.GoBinaryPath);
         }
         throw new UserInputException(
             $"the Go sample ({SampleFolder}) was not found above {startDirectory}; run headroom from its checkout");
