@@ -51,22 +51,25 @@ internal static class ExperimentCommands
     private static async Task<int> RunAsync(
         ParseResult parsed, StudyCommandOptions options, Func<Specs.StudySpec, IReadOnlyList<string>> phases, bool recommend, CancellationToken ct)
     {
+        // The steps after the recommendation are checked before anything runs or a folder is made.
+        var soak = recommend ? StudySoakStep.Read(parsed) : null;
+        StudyCurveStep.Plan? curve;
         StudyFolder folder;
         StudyPlan plan;
         if (parsed.GetValue(options.Resume) is { } resume)
         {
             folder = StudyFolder.OpenExisting(resume);
             plan = folder.ReadPlan();
+            curve = recommend ? StudyCurveStep.Read(parsed, plan.Spec) : null;
         }
         else
         {
             var spec = options.ReadSpec(parsed);
             plan = new StudyPlan(spec.Name, spec, phases(spec));
+            curve = recommend ? StudyCurveStep.Read(parsed, spec) : null;
             folder = StudyFolder.Open(parsed.GetValue(options.Out)
                 ?? Path.Combine("headroom-results", $"{spec.Name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
         }
-        var soak = recommend ? StudySoakStep.Read(parsed) : null;
-        var curve = recommend ? StudyCurveStep.Read(parsed, plan.Spec) : null;
         var factory = ContainerRunnerOptions.IsDocker(parsed) ? ContainerRunnerOptions.Factory(parsed, new Runners.Local.LocalRunnerOptions())
             : KubernetesRunnerOptions.IsKubernetes(parsed) ? KubernetesRunnerOptions.Factory(parsed)
             : TrialExecutors.Factory;
