@@ -1,3 +1,5 @@
+using Headroom.Memory.Runtime;
+
 namespace Headroom.Memory;
 
 /// <summary>
@@ -6,8 +8,10 @@ namespace Headroom.Memory;
 /// </summary>
 public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval) : IRuntimeFiguresSource
 {
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    /// <summary>One poll, headers and body: a sampler's read is a few milliseconds on a healthy target.</summary>
+    public static readonly TimeSpan AttemptTime = TimeSpan.FromSeconds(2);
+
+    private readonly BackgroundLoop _loop = new();
 
     public RuntimeFigures? Latest { get; private set; }
 
@@ -18,53 +22,33 @@ public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval)
     {
         try
         {
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attempt.CancelAfter(TimeSpan.FromSeconds(2));
-            using var response = await http.GetAsync(url, attempt.Token);
-            response.EnsureSuccessStatusCode();
-            var body = await response.Content.ReadAsStringAsync(attempt.Token);
-            var figures = RuntimeStatsParsing.Parse(body, response.Content.Headers.ContentType?.MediaType);
+            var (body, contentType) = await StatsEndpointBody.ReadAsync(http, url, AttemptTime, cancellationToken);
+            var figures = RuntimeStatsParsing.Parse(body, contentType);
             Latest = figures;
             LastError = null;
             return figures;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UserInputException && !cancellationToken.IsCancellationRequested)
+        catch (UserInputException e) when (!cancellationToken.IsCancellationRequested)
         {
             LastError = e.Message;
             return null;
         }
     }
 
-    public void Start(CancellationToken cancellationToken)
+    public void Start(CancellationToken cancellationToken) => _loop.Start(async token =>
     {
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        _loop = Task.Run(async () =>
+        using var timer = new PeriodicTimer(interval);
+        try
         {
-            using var timer = new PeriodicTimer(interval);
-            try
+            while (await timer.WaitForNextTickAsync(token))
             {
-                while (await timer.WaitForNextTickAsync(linked.Token))
-                {
-                    await ReadNowAsync(linked.Token);
-                }
+                await ReadNowAsync(token);
             }
-            catch (OperationCanceledException)
-            {
-            }
-            finally
-            {
-                linked.Dispose();
-            }
-        }, CancellationToken.None);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop;
         }
-        _stop.Dispose();
-    }
+        catch (OperationCanceledException)
+        {
+        }
+    }, cancellationToken);
+
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 }

@@ -5,7 +5,25 @@ namespace Headroom.Tests.Runners;
 /// <summary>Small allocator programs built once per test run: C (gcc), Go (go build) and .NET (built with the tests).</summary>
 internal static class TestPrograms
 {
-    private static readonly string s_folder = Directory.CreateTempSubdirectory("headroom-test-programs-").FullName;
+    private static readonly string s_folder = CreateFolder();
+
+    // One folder per test run, removed when the test host exits.
+    private static string CreateFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("headroom-test-programs-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Still in use by a program a test left running; the next run makes its own folder.
+            }
+        };
+        return folder;
+    }
     private static readonly SemaphoreSlim s_build = new(1, 1);
 
     /// <summary><c>alloc MIB HOLD_SECONDS</c>: allocates and touches MIB MiB, then sleeps.</summary>
