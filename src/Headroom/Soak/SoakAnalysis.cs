@@ -1,4 +1,5 @@
 using System.Globalization;
+using Headroom.Experiments;
 using Headroom.Limits;
 using Headroom.Memory;
 using Headroom.Trials;
@@ -116,7 +117,7 @@ public static class SoakAnalysis
         return values
             .GroupBy(v => Math.Min(SoakOptions.Points - 1, (int)Math.Floor((v.X - from) / width)))
             .OrderBy(g => g.Key)
-            .Select(g => (Median(g.Select(v => v.X)), Median(g.Select(v => v.Y))))
+            .Select(g => (Medians.Median(g.Select(v => v.X)), Medians.Median(g.Select(v => v.Y))))
             .ToList();
     }
 
@@ -130,12 +131,6 @@ public static class SoakAnalysis
             .GroupBy(s => (s.Runtime ?? s.Counters)!.GcCount!.Value)
             .Select(g => g.MinBy(s => (s.Runtime ?? s.Counters)!.HeapAllocBytes!.Value)!)
             .ToList();
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2.0;
-    }
 
     /// <summary><c>14 s</c>, <c>35 min</c>, <c>6 h</c>, <c>3 days</c>.</summary>
     public static string About(double seconds) => seconds switch

@@ -45,17 +45,13 @@ public static class TheilSen
             return null;
         }
         slopes.Sort();
-        var slope = Median(slopes);
+        var slope = Experiments.Medians.Median(slopes);
         var count = slopes.Count;
         var c = Z95 * Math.Sqrt(n * (n - 1.0) * (2.0 * n + 5) / 18.0);
         var lower = (int)Math.Floor((count - c) / 2.0);
         var upper = (int)Math.Ceiling((count + c) / 2.0);
         var low = slopes[Math.Clamp(lower - 1, 0, count - 1)];
         var high = slopes[Math.Clamp(upper, 0, count - 1)];
-        var residuals = points.Select(p => p.Y - slope * p.X).Order().ToList();
-        return new TrendFit(slope, low, high, Median(residuals), n);
+        return new TrendFit(slope, low, high, Experiments.Medians.Median(points.Select(p => p.Y - slope * p.X)), n);
     }
-
-    private static double Median(List<double> sorted) =>
-        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2.0;
 }

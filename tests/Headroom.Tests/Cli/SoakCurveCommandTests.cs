@@ -18,6 +18,8 @@ public sealed class SoakCurveCommandTests : IDisposable
     [InlineData("headroom: -c 50 is more connections than --rate 10 keeps busy (each needs at least one request a second): lower -c or raise the rate", "soak", "--rate", "10", "--load", "-c 50 http://127.0.0.1:9/", "--", "/bin/true")]
     [InlineData("headroom: --concurrency '10,50,20' is not increasing (50 then 20): list the levels from low to high", "curve", "--concurrency", "10,50,20")]
     [InlineData("headroom: -c 200 is more connections than --rate 100 keeps busy (each needs at least one request a second): lower -c or raise the rate", "curve", "--concurrency", "1,200", "--load", "-z 1s --rate 100")]
+    [InlineData("headroom: --soak 10m is longer than 9m, the most a study's runner loads for; run 'headroom soak --from <study folder> --duration 10m' for it", "study", "--soak", "10m")]
+    [InlineData("headroom: --concurrency '20,10' is not increasing (20 then 10): list the levels from low to high", "study", "--peak-concurrency", "100", "--concurrency", "20,10")]
     public async Task BadInput_OneLineAndExit2(string expected, params string[] args)
     {
         var (exit, stdout, stderr) = await CliRun.RunAsync(args);
