@@ -21,7 +21,7 @@ type api struct {
 
 func (a *api) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/v1/users/token/", getOnly(a.token))
+	mux.HandleFunc("/v1/users/token/", getOnly(newTokenLimiter(time.Now).limited(a.token)))
 	mux.HandleFunc("/v1/users", getOnly(a.queryUsers))
 	mux.HandleFunc("/v1/readiness", getOnly(a.readiness))
 	mux.HandleFunc("/v1/liveness", getOnly(a.liveness))

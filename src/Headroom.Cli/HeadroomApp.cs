@@ -8,6 +8,7 @@ namespace Headroom.Cli;
 public static class HeadroomApp
 {
     public const int UsageError = 2;
+    public const int OutputError = 1;
     public const int Interrupted = 130;
     public const int InternalError = 70;
 
@@ -28,11 +29,16 @@ public static class HeadroomApp
         stderr ??= Console.Error;
         var root = BuildRoot();
         var parsed = root.Parse(args);
+        if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
+        {
+            await stderr.WriteLineAsync($"headroom: unknown command '{args[0]}'; commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see 'headroom --help')");
+            return UsageError;
+        }
         if (parsed.Errors.Count > 0)
         {
             var command = parsed.CommandResult.Command;
             var name = command == root ? "headroom" : $"headroom {command.Name}";
-            await stderr.WriteLineAsync($"headroom: {parsed.Errors[0].Message} (see '{name} --help')");
+            await stderr.WriteLineAsync($"headroom: {OneLine(parsed.Errors[0].Message)} (see '{name} --help')");
             return UsageError;
         }
         try
@@ -63,8 +69,13 @@ public static class HeadroomApp
         }
         catch (UserInputException e)
         {
-            await stderr.WriteLineAsync($"headroom: {e.Message}");
+            await stderr.WriteLineAsync($"headroom: {OneLine(e.Message)}");
             return UsageError;
+        }
+        catch (OutputFolderException e)
+        {
+            await stderr.WriteLineAsync($"headroom: {OneLine(e.Message)}");
+            return OutputError;
         }
         catch (OperationCanceledException)
         {
@@ -73,12 +84,33 @@ public static class HeadroomApp
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A defect of ours, not the user's input: one line, with the details kept in a file for the bug report.
-            // Trials already finished are in the study folder and a --resume picks up from them.
-            var details = Path.Combine(Path.GetTempPath(), $"headroom-error-{Environment.ProcessId}.txt");
-            await File.WriteAllTextAsync(details, e.ToString());
-            await stderr.WriteLineAsync($"headroom: unexpected error ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}); details in {details}");
+            // A defect of ours, not the user's input: one line, with the details kept for the bug report in a private
+            // folder (never a predictable name in a shared /tmp). Trials already finished are in the study folder and
+            // a --resume picks up from them.
+            var details = OperatingSystem.IsWindows() ? null : CrashDetails.Keep(e, stderr);
+            var where = details is null ? "details above" : $"details in {details}";
+            await stderr.WriteLineAsync($"headroom: unexpected error ({e.GetType().Name}: {OneLine(e.Message)}); {where}");
             return InternalError;
         }
+    }
+
+    /// <summary>The longest error line printed; a message quoting more of the input is cut in the middle.</summary>
+    public const int MaxErrorLength = 1000;
+
+    /// <summary>
+    /// An error as one line of bounded length: the message may quote input (a spec value, a response body) that is
+    /// megabytes long or holds line breaks.
+    /// </summary>
+    public static string OneLine(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var line = message.ReplaceLineEndings(" ");
+        if (line.Length <= MaxErrorLength)
+        {
+            return line;
+        }
+        var half = (MaxErrorLength - 40) / 2;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{line[..half]} ...({line.Length - 2 * half} characters cut)... {line[^half..]}");
     }
 }

@@ -54,6 +54,11 @@ internal static class RunCommand
         var error = parsed.InvocationConfiguration.Error;
         var limit = parsed.GetValue(s_limit) is { } text ? MemoryQuantity.Parse(text, "--limit") : (MemoryQuantity?)null;
         var knobs = KnobPresets.Get(parsed.GetValue(s_knobs) ?? "none");
+        if (parsed.GetValue(s_out) is { } given)
+        {
+            // Before the trial: a refused folder should cost nothing.
+            OutputPaths.RefuseKernelFileSystems(given);
+        }
         var restarts = parsed.GetValue(s_restarts);
         if (restarts < 0)
         {

@@ -11,11 +11,14 @@ namespace Headroom.Cli.Commands;
 internal static class VarsCommand
 {
     public const string DefaultUrl = "http://localhost:4000/debug/vars";
+    private const int MaxTimeout = 3600;
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         // Printed for people and scripts, not embedded in HTML: keep label quotes as quotes.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Prometheus gauges may be NaN or +Inf (a process_* figure it could not read): written as "NaN", not a crash.
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public static Command Create()
@@ -28,7 +31,7 @@ internal static class VarsCommand
         var json = new Option<bool>("--json") { Description = "print the figures as JSON" };
         var timeout = new Option<int>("--timeout")
         {
-            Description = "seconds to wait for the endpoint",
+            Description = "seconds to wait for the endpoint's whole answer (headers and body; a body over 16 MiB is refused)",
             DefaultValueFactory = _ => 10,
         };
         var command = new Command("vars", "Show a service's own memory figures (HeapAlloc, HeapSys, Sys, goroutines, and the rest) from its expvar or Prometheus endpoint.")
@@ -43,8 +46,13 @@ internal static class VarsCommand
             {
                 throw new UserInputException($"--timeout must be a positive number of seconds, not {seconds}");
             }
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(seconds) };
-            var snapshot = await RuntimeStatsReader.ReadAsync(http, target, ct);
+            if (seconds > MaxTimeout)
+            {
+                throw new UserInputException($"--timeout must be at most {MaxTimeout} seconds, not {seconds}");
+            }
+            // The timeout covers the whole answer (headers and body), not only the headers.
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var snapshot = await RuntimeStatsReader.ReadAsync(http, target, TimeSpan.FromSeconds(seconds), ct);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {

@@ -50,11 +50,11 @@ public sealed record EdgeSearchOptions
     /// <summary>Throws a one-line <see cref="UserInputException"/> for settings no search can use.</summary>
     public void Validate()
     {
-        if (Confirm < 1)
+        if (Confirm < 1 || Confirm >= MaxTrials)
         {
-            throw new UserInputException($"--confirm must be at least 1 (got {Confirm})");
+            throw new UserInputException($"--confirm must be from 1 to {MaxTrials - 1} (got {Confirm})");
         }
-        if (Healthy is <= 0 or > 1)
+        if (!double.IsFinite(Healthy) || Healthy is <= 0 or > 1)
         {
             throw new UserInputException($"--healthy must be a fraction in (0, 1], e.g. 0.9 (got {Healthy})");
         }

@@ -19,11 +19,14 @@ public sealed record MatrixOptions
     /// <summary>The bootstrap's seed: the same trials always give the same interval.</summary>
     public int Seed { get; init; } = DefaultSeed;
 
+    /// <summary>Each round starts the target once per cell; more rounds than this is a study that never ends.</summary>
+    public const int MaxRepeats = 100;
+
     public void Validate()
     {
-        if (Repeats < 1)
+        if (Repeats is < 1 or > MaxRepeats)
         {
-            throw new UserInputException($"--repeats must be at least 1 (got {Repeats})");
+            throw new UserInputException($"--repeats must be from 1 to {MaxRepeats} (got {Repeats})");
         }
         if (Resamples < 100)
         {

@@ -10,7 +10,7 @@ public sealed record RecommendOptions
 
     public void Validate()
     {
-        if (Margin is < 0 or > 10)
+        if (!double.IsFinite(Margin) || Margin is < 0 or > 10)
         {
             throw new UserInputException($"--margin must be a fraction such as 0.25 (got {Margin})");
         }

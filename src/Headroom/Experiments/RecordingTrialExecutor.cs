@@ -74,8 +74,16 @@ public sealed class RecordingTrialExecutor(
             if (saveSamples is not null)
             {
                 samples = StudyFolder.SamplesPath(phase, index);
-                Directory.CreateDirectory(Path.Combine(folder.Path, StudyFolder.SamplesFolder));
-                await saveSamples(result, Path.Combine(folder.Path, samples), cancellationToken);
+                var path = Path.Combine(folder.Path, samples);
+                try
+                {
+                    Directory.CreateDirectory(Path.Combine(folder.Path, StudyFolder.SamplesFolder));
+                    await saveSamples(result, path, cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not OutputFolderException)
+                {
+                    throw new OutputFolderException($"cannot write {path}: {OutputFolderException.Reason(e)}", e);
+                }
             }
             // The trials before this one always settle (they append, fail or are cancelled in their own finally).
             await previous;

@@ -18,6 +18,8 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
     public async Task<StudyResult> RunAsync(StudyPlan plan, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
     {
         var hash = plan.SpecHash;
+        // Held for the whole run (null when the caller holds it already, or when only replaying).
+        using var held = live is null ? null : folder.Lock();
         if (File.Exists(Path.Combine(folder.Path, StudyFolder.PlanFile)))
         {
             var recorded = folder.ReadPlan();

@@ -113,7 +113,11 @@ public static class HeyArguments
     private static int ParseInt(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
             ? n
-            : throw new UserInputException($"-{name} must be a whole number, got '{value}'");
+            : System.Numerics.BigInteger.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var big)
+                ? throw new UserInputException(big > 0
+                    ? $"-{name} {value} is too large: at most {int.MaxValue}"
+                    : $"-{name} {value} is too small: at least {int.MinValue}")
+                : throw new UserInputException($"-{name} must be a whole number, got '{value}'");
 
     private static double ParseRate(string name, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate >= 0 && double.IsFinite(rate)
@@ -183,7 +187,16 @@ public static class HeyArguments
             {
                 throw new UserInputException("no URL given: headroom load [flags] http://host:port/path");
             }
-            var options = Options with { Url = LoadOptionsValidation.ParseUrl(Url) };
+            var url = LoadOptionsValidation.ParseUrl(Url);
+            var options = Options with { Url = url };
+            if (url.UserInfo.Length > 0 && options.BasicAuth is null)
+            {
+                // As hey (Go's net/http) does: credentials in the URL are sent as Basic auth; -a wins over them.
+                var separator = url.UserInfo.IndexOf(':', StringComparison.Ordinal);
+                var user = Uri.UnescapeDataString(separator < 0 ? url.UserInfo : url.UserInfo[..separator]);
+                var password = separator < 0 ? "" : Uri.UnescapeDataString(url.UserInfo[(separator + 1)..]);
+                options = options with { BasicAuth = $"{user}:{password}" };
+            }
             if (Json)
             {
                 options = options with { Output = LoadOutputFormat.Json, KeepRequestSamples = false };

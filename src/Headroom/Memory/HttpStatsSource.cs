@@ -1,3 +1,5 @@
+using Headroom.Memory.Runtime;
+
 namespace Headroom.Memory;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Headroom.Memory;
 /// </summary>
 public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval) : IRuntimeFiguresSource
 {
+    /// <summary>One poll, headers and body: a sampler's read is a few milliseconds on a healthy target.</summary>
+    public static readonly TimeSpan AttemptTime = TimeSpan.FromSeconds(2);
+
     private readonly BackgroundLoop _loop = new();
 
     public RuntimeFigures? Latest { get; private set; }
@@ -17,17 +22,13 @@ public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval)
     {
         try
         {
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attempt.CancelAfter(TimeSpan.FromSeconds(2));
-            using var response = await http.GetAsync(url, attempt.Token);
-            response.EnsureSuccessStatusCode();
-            var body = await response.Content.ReadAsStringAsync(attempt.Token);
-            var figures = RuntimeStatsParsing.Parse(body, response.Content.Headers.ContentType?.MediaType);
+            var (body, contentType) = await StatsEndpointBody.ReadAsync(http, url, AttemptTime, cancellationToken);
+            var figures = RuntimeStatsParsing.Parse(body, contentType);
             Latest = figures;
             LastError = null;
             return figures;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UserInputException && !cancellationToken.IsCancellationRequested)
+        catch (UserInputException e) when (!cancellationToken.IsCancellationRequested)
         {
             LastError = e.Message;
             return null;

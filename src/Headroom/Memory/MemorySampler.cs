@@ -17,6 +17,7 @@ public sealed class MemorySampler : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly BackgroundLoop _loop = new();
+    private readonly Action<MemorySample>? _observer = LiveSamples.Current;
 
     // runtime: the latest figures of the stats endpoint; counters: those of the .NET event counters.
     public MemorySampler(MemoryCgroup? cgroup, Func<int?> pid, Func<RuntimeFigures?> runtime, Func<RuntimeFigures?> counters, TimeSpan interval)
@@ -108,6 +109,7 @@ public sealed class MemorySampler : IAsyncDisposable
             _samples.Add(sample);
         }
         Sampled?.Invoke(sample);
+        _observer?.Invoke(sample);
         return sample;
     }
 

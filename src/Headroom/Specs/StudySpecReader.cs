@@ -17,11 +17,19 @@ public static partial class StudySpecReader
     [GeneratedRegex("Property '(?<key>[^']+)' not found on type '(?<type>[^']+)'")]
     private static partial Regex UnknownProperty();
 
+    /// <summary>A spec is a screenful; anything near this is not one (and would be held in memory whole).</summary>
+    public const int MaxSpecBytes = 1024 * 1024;
+
     public static StudySpec ReadFile(string path)
     {
         if (!File.Exists(path))
         {
             throw new UserInputException($"spec file '{path}' not found; pass an existing headroom.yaml with -f");
+        }
+        var length = new FileInfo(path).Length;
+        if (length > MaxSpecBytes)
+        {
+            throw new UserInputException($"spec file '{path}' is {length} bytes; a headroom.yaml is a few kilobytes (at most {MaxSpecBytes / 1024} KiB), check the path");
         }
         return Parse(File.ReadAllText(path), Path.GetFileName(path));
     }
@@ -68,12 +76,33 @@ public static partial class StudySpecReader
             Max = file.Max is null ? null : Quantity(file.Max, $"{source}: max"),
             Runtime = runtime,
         };
+        // Checked here first so that the error names the spec's key, not a command-line flag.
+        if (spec.Repeats is < 1 or > Experiments.MatrixOptions.MaxRepeats)
+        {
+            throw new UserInputException($"{source}: repeats must be from 1 to {Experiments.MatrixOptions.MaxRepeats} (got {spec.Repeats})");
+        }
+        if (spec.Confirm < 1 || spec.Confirm >= Experiments.EdgeSearchOptions.DefaultMaxTrials)
+        {
+            throw new UserInputException($"{source}: confirm must be from 1 to {Experiments.EdgeSearchOptions.DefaultMaxTrials - 1} (got {spec.Confirm})");
+        }
+        if (!double.IsFinite(spec.Healthy) || spec.Healthy is <= 0 or > 1)
+        {
+            throw new UserInputException($"{source}: healthy must be a fraction in (0, 1], e.g. 0.9 (got {Invariant(spec.Healthy)})");
+        }
+        if (!double.IsFinite(spec.Margin) || spec.Margin is < 0 or > 10)
+        {
+            throw new UserInputException($"{source}: margin must be a fraction such as 0.25 (got {Invariant(spec.Margin)})");
+        }
+        if (spec.Min is { } min && spec.Max is { } max && min >= max)
+        {
+            throw new UserInputException($"{source}: min {min} must be below max {max}");
+        }
+        foreach (var port in spec.Target.Ports.Where(p => p is < 1 or > 65535))
+        {
+            throw new UserInputException($"{source}: target.ports must be TCP ports from 1 to 65535 (got {port})");
+        }
         spec.EdgeOptions().Validate();
         spec.MatrixOptions().Validate();
-        if (spec.Margin is < 0 or > 10)
-        {
-            throw new UserInputException($"{source}: margin must be a fraction such as 0.25 (got {spec.Margin})");
-        }
         return spec;
     }
 
@@ -150,4 +179,6 @@ public static partial class StudySpecReader
     private static MemoryQuantity Quantity(string text, string what) => MemoryQuantity.Parse(text, what);
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -23,9 +23,17 @@ public static class TrialFiles
 
     public static async Task SaveAsync(string folder, TrialResult result, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(folder);
-        var withoutSamples = result with { Details = result.Details with { Samples = [] } };
-        await File.WriteAllTextAsync(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(withoutSamples, Json), cancellationToken);
-        await SampleSeries.WriteAsync(Path.Combine(folder, SamplesFile), result.Details.Samples, cancellationToken);
+        OutputPaths.RefuseKernelFileSystems(folder);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var withoutSamples = result with { Details = result.Details with { Samples = [] } };
+            await File.WriteAllTextAsync(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(withoutSamples, Json), cancellationToken);
+            await SampleSeries.WriteAsync(Path.Combine(folder, SamplesFile), result.Details.Samples, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFolderException($"cannot write the trial's files to {folder}: {OutputFolderException.Reason(e)}", e);
+        }
     }
 }

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace Headroom.Memory.Runtime;
 
 /// <summary>
@@ -8,8 +6,6 @@ namespace Headroom.Memory.Runtime;
 /// </summary>
 public static class RuntimeStatsReader
 {
-    private const int MaxBodyBytes = 16 * 1024 * 1024;
-
     /// <summary>
     /// Parses a body in either format. The content type is a hint only: endpoints often serve expvar as
     /// <c>text/plain</c>, so a body that starts with <c>{</c> is read as JSON whatever it says.
@@ -27,42 +23,18 @@ public static class RuntimeStatsReader
         return PrometheusMemoryParser.Parse(body);
     }
 
-    /// <summary>GETs <paramref name="url"/> and parses the body with <see cref="Parse"/>.</summary>
-    /// <exception cref="UserInputException">The URL cannot be reached, answers with an error status, or its body is in
-    /// neither format.</exception>
-    public static async Task<RuntimeMemorySnapshot> ReadAsync(HttpClient http, Uri url, CancellationToken ct)
+    /// <summary>GETs <paramref name="url"/> (within <paramref name="total"/>, headers and body, and at most
+    /// <see cref="StatsEndpointBody.MaxBytes"/>) and parses the body with <see cref="Parse"/>.</summary>
+    /// <exception cref="UserInputException">The URL cannot be reached, answers with an error status, too much or too
+    /// slowly, or its body is in neither format.</exception>
+    public static async Task<RuntimeMemorySnapshot> ReadAsync(HttpClient http, Uri url, TimeSpan total, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(url);
         if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             throw new UserInputException($"'{url}' is not an http(s) URL; give one like http://localhost:4000/debug/vars");
         }
-        string body;
-        string? contentType;
-        try
-        {
-            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new UserInputException(
-                    $"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}; give the URL of a /debug/vars or /metrics endpoint");
-            }
-            if (response.Content.Headers.ContentLength > MaxBodyBytes)
-            {
-                throw new UserInputException($"{url} sent {response.Content.Headers.ContentLength} bytes, more than a stats endpoint does; check the URL");
-            }
-            contentType = response.Content.Headers.ContentType?.MediaType;
-            body = await response.Content.ReadAsStringAsync(ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new UserInputException($"cannot reach {url}: {Describe(e)}; is the service running and the port right?", e);
-        }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw new UserInputException($"{url} did not answer within {http.Timeout.TotalSeconds:0.#} s; is the service running and the port right?", e);
-        }
+        var (body, contentType) = await StatsEndpointBody.ReadAsync(http, url, total, ct);
         try
         {
             return Parse(body, contentType);
@@ -73,6 +45,12 @@ public static class RuntimeStatsReader
         }
     }
 
-    private static string Describe(HttpRequestException e) =>
-        e.InnerException is SocketException socket ? socket.Message : e.Message.Split('\n')[0].TrimEnd('.');
+    /// <inheritdoc cref="ReadAsync(HttpClient, Uri, TimeSpan, CancellationToken)"/>
+    public static Task<RuntimeMemorySnapshot> ReadAsync(HttpClient http, Uri url, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return ReadAsync(http, url, http.Timeout == Timeout.InfiniteTimeSpan ? DefaultTotal : http.Timeout, ct);
+    }
+
+    private static readonly TimeSpan DefaultTotal = TimeSpan.FromSeconds(10);
 }

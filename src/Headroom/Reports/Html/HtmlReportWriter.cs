@@ -20,11 +20,18 @@ public static class HtmlReportWriter
     /// sees half a file). Returns the file's path.</summary>
     public static async Task<string> WriteAsync(string folder, ReportDocument document, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, FileName);
         var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, HtmlReport.Render(document), cancellationToken);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            await File.WriteAllTextAsync(temporary, HtmlReport.Render(document), cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not OutputFolderException)
+        {
+            throw new OutputFolderException($"cannot write {path}: {OutputFolderException.Reason(e)}", e);
+        }
         return path;
     }
 }
