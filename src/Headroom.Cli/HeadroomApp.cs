@@ -65,6 +65,8 @@ public static class HeadroomApp
             }
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+            // An SSH session that drops sends SIGHUP: a run must still restore the Deployment it patched.
+            using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Interrupt);
             return await parsed.InvokeAsync(config, interrupted.Token);
         }
         catch (UserInputException e)

@@ -73,7 +73,7 @@ internal static class ExperimentCommands
         using var held = folder.Lock();
         try
         {
-            return await RunAsync(parsed, folder, plan, recommend, ct);
+            return await RunAsync(parsed, folder, plan, recommend, parsed.GetValue(options.Plain), ct);
         }
         catch (UserInputException) when (created is not null && folder.Records.Count == 0)
         {
@@ -85,7 +85,7 @@ internal static class ExperimentCommands
         }
     }
 
-    private static async Task<int> RunAsync(ParseResult parsed, StudyFolder folder, StudyPlan plan, bool recommend, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult parsed, StudyFolder folder, StudyPlan plan, bool recommend, bool plain, CancellationToken ct)
     {
         var soak = recommend ? StudySoakStep.Read(parsed) : null;
         var curve = recommend ? StudyCurveStep.Read(parsed, plan.Spec) : null;
@@ -98,7 +98,7 @@ internal static class ExperimentCommands
         var output = parsed.InvocationConfiguration.Output;
         var console = ConsoleFor(output);
         console.MarkupLineInterpolated($"study folder: {folder.Path}");
-        var result = LiveStudy.Wanted(output, parsed.GetValue(options.Plain)) && executor is not Trials.IConcurrentTrialExecutor
+        var result = LiveStudy.Wanted(output, plain) && executor is not Trials.IConcurrentTrialExecutor
             ? await LiveStudy.RunAsync(console, plan, executor, folder, factory.SaveSamples, ct)
             : await new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples }.RunAsync(plan, new ProgressLines(console), ct);
         var report = recommend

@@ -27,9 +27,8 @@ internal static class K8sCommand
     {
         var name = DeploymentTarget.ParseName(parsed.GetValue(s_deployment)!, "deployment");
         using var connection = KubernetesRunnerOptions.Connect(parsed);
-        // The container is named in the saved annotation; the target's container is not used by a restore.
-        await using var executor = new K8sTrialExecutor(connection, new DeploymentTarget(name, ""), null, new K8sRunnerOptions());
-        var restored = await executor.RestoreAsync(cancellationToken);
+        // Whichever run saved the original: this command is how a person undoes a killed run.
+        var restored = await DeploymentWriter.RestoreAsync(connection, name, null, cancellationToken);
         var output = parsed.InvocationConfiguration.Output;
         await output.WriteLineAsync(restored
             ? $"restored deployment/{name} in {connection.Where}"

@@ -20,9 +20,13 @@ internal static class KubernetesRunnerOptions
 
     public static readonly Option<string> Context = new("--context") { Description = "With --runner k8s: the kubeconfig context (default: the current one)." };
 
-    public static readonly Option<string> Url = new("--url") { Description = "With --runner k8s: where the pods answer from here (an ingress, or kubectl port-forward svc/sales 3000 -> http://127.0.0.1:3000); the trial's URLs keep their paths. Default: URLs on 127.0.0.1 name the pod's port, forwarded through the client to each trial's pod." };
+    public static readonly Option<string> Url = new("--url") { Description = "With --runner k8s: where the trial's pod answers from here (an ingress or a LoadBalancer that follows the Deployment's new pod; not kubectl port-forward svc/..., which binds one pod and loses the next trial's); the trial's URLs keep their paths. Default: URLs on 127.0.0.1 name the pod's port, forwarded through the API server to each trial's pod (slower than in-cluster traffic: fewer requests, so less allocation than in production)." };
 
-    public static IEnumerable<Option> All => [Deployment, Container, Namespace, Context, Url];
+    public static readonly Option<double> RolloutTimeout = new("--rollout-timeout") { Description = "With --runner k8s: seconds a trial's rollout may take (300); a pod that cannot start (CrashLoopBackOff, ImagePullBackOff, unschedulable, refused by a quota) ends it at once.", DefaultValueFactory = _ => 300 };
+
+    public static readonly Option<bool> AllowLiveReplicas = new("--allow-live-replicas") { Description = "With --runner k8s: patch a Deployment with more than one replica (each serves real traffic at the trial's limit; only one is measured). Refused otherwise; --parallel uses clones instead." };
+
+    public static IEnumerable<Option> All => [Deployment, Container, Namespace, Context, Url, RolloutTimeout, AllowLiveReplicas];
 
     public static bool IsKubernetes(ParseResult parsed) => parsed.GetValue(ContainerRunnerOptions.Runner) == "k8s";
 
@@ -47,8 +51,10 @@ internal static class KubernetesRunnerOptions
 
     public static KubeConnection Connect(ParseResult parsed) => KubeConnection.Open(parsed.GetValue(Context), parsed.GetValue(Namespace));
 
-    public static K8sRunnerOptions RunnerOptions(LocalRunnerOptions local, PodAddress address, Uri? ready, Uri? stats) => new()
+    public static K8sRunnerOptions RunnerOptions(LocalRunnerOptions local, PodAddress address, Uri? ready, Uri? stats, ParseResult? parsed = null) => new()
     {
+        RolloutTimeout = parsed?.GetValue(RolloutTimeout) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(5),
+        AllowLiveReplicas = parsed?.GetValue(AllowLiveReplicas) ?? false,
         ReadyTimeout = local.ReadyTimeout,
         Hold = local.Hold,
         ReadyUrl = ready,
@@ -70,7 +76,7 @@ internal static class KubernetesRunnerOptions
             flags[at] = address.Map(new Uri(flags[at])).ToString();
         }
         var load = heyArguments is null ? null : new HeyLoad(Load.HeyArguments.Parse(flags));
-        var options = RunnerOptions(local, address, readyUrl is null ? null : address.Map(readyUrl), statsUrl is null ? null : address.Map(statsUrl));
+        var options = RunnerOptions(local, address, readyUrl is null ? null : address.Map(readyUrl), statsUrl is null ? null : address.Map(statsUrl), parsed);
         return new K8sTrialExecutor(Connect(parsed), target, load, options);
     }
 
@@ -86,11 +92,16 @@ internal static class KubernetesRunnerOptions
                 return new DeploymentClonePool(Connect(parsed), Target(parsed), CloneSlots(spec, parallel));
             }
             var (load, address, ready, stats) = SpecDeploymentTargets.ForKubernetesRunner(spec, BaseUrl(parsed));
-            return new K8sTrialExecutor(Connect(parsed), Target(parsed), load, RunnerOptions(new LocalRunnerOptions(), address, ready, stats));
+            return new K8sTrialExecutor(Connect(parsed), Target(parsed), load,
+                RunnerOptions(new LocalRunnerOptions(), address, ready, stats, parsed) with { StudyKnobs = [.. KnobSetsOf(spec)] });
         }
 
+        /// <summary>Every knob set the study may use (its own, the floor's, and the presets): each trial takes all their variables out but its own.</summary>
+        private static IEnumerable<Knobs.KnobSet> KnobSetsOf(Specs.StudySpec spec) =>
+            spec.MatrixKnobSets().Concat(spec.FloorKnobSet() is { } floor ? [floor] : []).Concat(Knobs.KnobPresets.All);
+
         /// <summary>Each clone's load and port-forwards, on local ports no other clone uses.</summary>
-        private static List<CloneSlotSettings> CloneSlots(Specs.StudySpec spec, int parallel)
+        private List<CloneSlotSettings> CloneSlots(Specs.StudySpec spec, int parallel)
         {
             var slots = new List<CloneSlotSettings>();
             var used = new HashSet<int>();
@@ -102,7 +113,7 @@ internal static class KubernetesRunnerOptions
                     continue;
                 }
                 used.UnionWith(address.Forwards.Values);
-                slots.Add(new CloneSlotSettings(load, RunnerOptions(new LocalRunnerOptions(), address, ready, stats)));
+                slots.Add(new CloneSlotSettings(load, RunnerOptions(new LocalRunnerOptions(), address, ready, stats, parsed) with { StudyKnobs = [.. KnobSetsOf(spec)] }));
             }
             return slots;
         }

@@ -118,14 +118,15 @@ internal sealed partial class FakeApiServer
                     var set = Recorded("replicaset.json");
                     set["metadata"]!["name"] = $"{name}-{hash}";
                     set["metadata"]!["labels"] = Labels(matchLabels, hash);
+                    set["spec"]!["selector"] = new JsonObject { ["matchLabels"] = Labels(matchLabels, hash) };
                     set["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"] = RevisionOf(other.Deployment).ToString(CultureInfo.InvariantCulture);
                     set["metadata"]!["ownerReferences"]![0]!["name"] = name;
                     set["metadata"]!["ownerReferences"]![0]!["uid"] = other.Deployment["metadata"]!["uid"]!.DeepClone();
                     return (200, List("ReplicaSetList", [set]));
                 case ("GET", "/api/v1/namespaces/default/pods") when selector == $"{own},pod-template-hash={hash}":
-                    return (200, List("PodList", [OtherPod(pod, matchLabels, hash)]));
+                    return (200, List("PodList", [OtherPod(pod, matchLabels, hash, other.Deployment)]));
                 case ("GET", _) when path == $"/api/v1/namespaces/default/pods/{pod}":
-                    return (200, OtherPod(pod, matchLabels, hash).ToJsonString());
+                    return (200, OtherPod(pod, matchLabels, hash, other.Deployment).ToJsonString());
                 case ("GET", _) when path == $"/api/v1/namespaces/default/pods/{pod}/log":
                     return (200, "sales-api: listening on :3000\n");
             }
@@ -150,11 +151,13 @@ internal sealed partial class FakeApiServer
         return (201, stored.ToJsonString());
     }
 
-    private static JsonObject OtherPod(string name, JsonObject matchLabels, string hash)
+    private static JsonObject OtherPod(string name, JsonObject matchLabels, string hash, JsonObject deployment)
     {
         var pod = Recorded("pod.json");
         pod["metadata"]!["name"] = name;
         pod["metadata"]!["labels"] = Labels(matchLabels, hash);
+        // The ReplicaSet controller copies the template's containers into each pod.
+        pod["spec"]!["containers"] = deployment["spec"]!["template"]!["spec"]!["containers"]!.DeepClone();
         return pod;
     }
 

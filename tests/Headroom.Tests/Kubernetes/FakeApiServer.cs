@@ -29,7 +29,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
 
     private FakeApiServer(KestrelTarget server) => _server = server;
 
-    public sealed record RecordedRequest(string Method, string Path, string Query, string Body);
+    public sealed record RecordedRequest(string Method, string Path, string Query, string Body)
+    {
+        public DateTime At { get; } = DateTime.UtcNow;
+    }
 
     public Uri Url => _server.Url;
 
@@ -122,8 +125,13 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>A connection as the CLI makes one (with its <see cref="RetryingHandler"/>, backing off from 50 ms here).</summary>
     public KubeConnection Connect() =>
-        new(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Url.ToString().TrimEnd('/') }), "default", $"fake API server {Url}");
+        new(KubeConnection.ClientFor(new KubernetesClientConfiguration { Host = Url.ToString().TrimEnd('/') }, Retrying = new RetryingHandler { FirstBackoff = TimeSpan.FromMilliseconds(50) }),
+            "default", $"fake API server {Url}");
+
+    /// <summary>The retrying handler of the last connection made.</summary>
+    public RetryingHandler? Retrying { get; private set; }
 
     /// <summary>Runner options for trials against this server: fast polls, short timeouts, its readiness path.</summary>
     public K8sRunnerOptions FastOptions() => new()
@@ -171,6 +179,22 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         {
             _requests.Add(new RecordedRequest(request.Method, path, request.QueryString.Value ?? "", body));
         }
+        if (Fault(request.Method, path, request.Query["watch"].ToString() == "true") is { } fault)
+        {
+            context.Response.StatusCode = fault.Status;
+            if (fault.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            }
+            if (fault.Status == 0)
+            {
+                context.Abort();
+                return;
+            }
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(Status(fault.Status, fault.Message), context.RequestAborted);
+            return;
+        }
         var (status, json) = Api(request.Method, path, Uri.UnescapeDataString(request.Query["labelSelector"].ToString()), request.ContentType, body,
             Uri.UnescapeDataString(request.Query["fieldSelector"].ToString()));
         context.Response.StatusCode = status;
@@ -189,8 +213,13 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                 work = ++_work;
                 _killed = OomAfterRequests is { } n && work >= n && (OomBelowLimit is not { } below || CurrentLimit() < below);
                 _evicted = EvictAfterRequests is { } e && work >= e;
+                if (!_deleted && DeletePodAfterRequests is { } d && work >= d && _deletions < DeletePodTimes)
+                {
+                    _deleted = true;
+                    _deletions++;
+                }
             }
-            killed = _killed || _evicted;
+            killed = _killed || _evicted || _deleted;
         }
         if (work > 0)
         {
@@ -277,7 +306,9 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             switch (method, path)
             {
                 case ("GET", deploymentPath):
-                    return (200, WithStatus().ToJsonString());
+                    var read = WithStatus().ToJsonString();
+                    AfterDeploymentRead();
+                    return (200, read);
                 case ("PATCH", deploymentPath) when ForbidPatch:
                     return (403, Status(403, "deployments.apps \"sales\" is forbidden: User \"system:serviceaccount:default:headroom\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"default\""));
                 case ("PATCH", deploymentPath):
@@ -300,6 +331,7 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                     {
                         return (422, Status(422, e.Message));
                     }
+                    BumpResourceVersion(_deployment);
                     if (_deployment["spec"]!["template"]!.ToJsonString() != before)
                     {
                         _deployment["metadata"]!["generation"] = _deployment["metadata"]!["generation"]!.GetValue<long>() + 1;
@@ -308,16 +340,17 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                         _killed = OomOnStart;
                         _evicted = false;
                         _work = 0;
+                        TemplateChanged();
                     }
                     return (200, _deployment.ToJsonString());
                 case ("GET", "/apis/apps/v1/namespaces/default/replicasets"):
-                    var set = Recorded("replicaset.json");
-                    set["metadata"]!["name"] = $"sales-{hash}";
-                    set["metadata"]!["labels"]!["pod-template-hash"] = hash;
-                    set["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"] = revision.ToString(CultureInfo.InvariantCulture);
-                    return (200, List("ReplicaSetList", selector == "app=sales" ? [set] : []));
+                    var set = ReplicaSet(hash, revision);
+                    return (200, List("ReplicaSetList", FakeSelectors.Matches(set["metadata"]!["labels"], selector) ? [set] : []));
                 case ("GET", "/api/v1/namespaces/default/pods"):
-                    return (200, List("PodList", selector == $"app=sales,pod-template-hash={hash}" ? [Pod(hash)] : []));
+                    var listed = Pod(hash);
+                    return (200, List("PodList", PodExists && FakeSelectors.Matches(listed["metadata"]!["labels"], selector) ? [listed] : []));
+                case ("GET", _) when path == $"/api/v1/namespaces/default/pods/{podName}" && !PodExists:
+                    return (404, Status(404, $"pods \"{podName}\" not found"));
                 case ("GET", _) when path == $"/api/v1/namespaces/default/pods/{podName}":
                     return (200, Pod(hash).ToJsonString());
                 case ("GET", _) when path == $"/api/v1/namespaces/default/pods/{podName}/log":
@@ -376,7 +409,7 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             pod["spec"]!.AsObject().Remove("nodeName");
             pod["status"] = Recorded("pod-status-unschedulable.json");
         }
-        return pod;
+        return Admitted(pod);
     }
 
     /// <summary>

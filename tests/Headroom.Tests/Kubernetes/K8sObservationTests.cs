@@ -148,16 +148,18 @@ public class K8sObservationTests
     }
 
     [Fact]
-    public async Task UnschedulablePod_IsStartFailed_WithFailedSchedulingAsEvidence()
+    public async Task UnschedulablePod_EndsTheRolloutWaitAtOnce_IsStartFailed_WithTheSchedulersReason()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var fake = await FakeApiServer.StartAsync(ct);
         fake.Unschedulable = true;
 
-        var result = await TrialAsync(fake, "-c 1 -n 5", "20Gi", Fast(fake) with { RolloutTimeout = TimeSpan.FromMilliseconds(300) });
+        // PodScheduled=False with reason Unschedulable is what the scheduler writes (pkg/scheduler/schedule_one.go, handleSchedulingFailure).
+        var result = await TrialAsync(fake, "-c 1 -n 5", "20Gi", Fast(fake) with { RolloutTimeout = TimeSpan.FromMinutes(2) });
 
         Assert.Equal(TrialOutcome.StartFailed, result.Outcome);
-        Assert.Contains("rollout not done within 0.3 s", result.Evidence, StringComparison.Ordinal);
+        Assert.Contains("pod sales-5c4d2f8b9-x2k8q Unschedulable: 0/1 nodes are available: 1 Insufficient memory.", result.Evidence, StringComparison.Ordinal);
+        Assert.True(result.WallTime < TimeSpan.FromSeconds(30), $"the wait took {result.WallTime}, as if it waited for the timeout");
         Assert.EndsWith("; events: FailedScheduling x3: 0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
             result.Evidence, StringComparison.Ordinal);
         var scheduling = Assert.Single(result.Details.Events);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Headroom.Knobs;
 using Headroom.Limits;
-using k8s;
 using k8s.Models;
 
 namespace Headroom.Runners.Kubernetes;
@@ -18,16 +17,24 @@ public static class DeploymentPatches
 
     /// <summary>
     /// One trial's patch: <c>limits.memory</c> and <c>requests.memory</c> = the limit (Guaranteed QoS when CPU is so
-    /// too), the knob set's variables (a value that is exactly <c>{limit}</c> becomes a <c>resourceFieldRef</c> to
-    /// <c>limits.memory</c>, as the article sets GOMEMLIMIT; others literal), a fresh trial annotation on the pod
-    /// template, and the original saved on the Deployment when it is not saved yet.
+    /// too), the env of <see cref="KnobEnvironment.For"/> built from the container's original env (every knob variable
+    /// of <paramref name="study"/> but the trial's own taken out), a fresh trial annotation on the pod template, and the
+    /// original saved on the Deployment (with <paramref name="run"/>) when it is not saved yet. A <c>test</c> of the
+    /// read resourceVersion makes a patch on a Deployment changed since it was read fail instead of overwriting.
     /// </summary>
-    public static V1Patch ForTrial(V1Deployment deployment, string container, MemoryQuantity? limit, KnobSet knobs, string trialId)
+    public static V1Patch ForTrial(V1Deployment deployment, string container, MemoryQuantity? limit, KnobSet knobs, string trialId,
+        IEnumerable<KnobSet>? study = null, string? run = null)
     {
         var (index, spec) = Find(deployment, container);
         var path = $"/spec/template/spec/containers/{index}";
         var ops = new JsonArray { Op("test", $"{path}/name", container) };
-        var resources = spec.Resources is null ? new JsonObject() : JsonNode.Parse(KubernetesJson.Serialize(spec.Resources))!.AsObject();
+        if (deployment.Metadata?.ResourceVersion is { } version)
+        {
+            ops.Add(Op("test", "/metadata/resourceVersion", version));
+        }
+        var saved = OriginalContainer.Read(deployment);
+        var original = saved is not null && saved.Container == container ? saved : OriginalContainer.From(spec, run);
+        var resources = original.Resources is null ? new JsonObject() : original.Resources.DeepClone().AsObject();
         foreach (var part in new[] { "limits", "requests" })
         {
             if (resources[part] is not JsonObject map)
@@ -43,8 +50,14 @@ public static class DeploymentPatches
                 map.Remove("memory");
             }
         }
+        var env = KnobEnvironment.For(original.Env, container, knobs, limit, study ?? KnobPresets.All);
+        if (limit is null && KnobEnvironment.UnlimitedRefusal(env, container) is { } why)
+        {
+            throw new UserInputException(
+                $"refusing an unlimited trial of {knobs.Name} on deployment/{deployment.Metadata?.Name}: {why}; take it out of the Deployment or give the study a knob set that sets it");
+        }
         ops.Add(Op("add", $"{path}/resources", resources));
-        ops.Add(Op("add", $"{path}/env", Env(spec, knobs, limit)));
+        ops.Add(Op("add", $"{path}/env", env));
         if (deployment.Spec.Template.Metadata?.Annotations is null)
         {
             ops.Add(Op("add", "/spec/template/metadata/annotations", new JsonObject { [TrialAnnotation] = trialId }));
@@ -53,12 +66,12 @@ public static class DeploymentPatches
         {
             ops.Add(Op("add", $"/spec/template/metadata/annotations/{Escape(TrialAnnotation)}", trialId));
         }
-        if (OriginalContainer.Read(deployment) is null)
+        if (saved is null)
         {
-            var saved = OriginalContainer.From(spec).ToJson();
-            ops.Add(deployment.Metadata.Annotations is null
-                ? Op("add", "/metadata/annotations", new JsonObject { [OriginalContainer.Annotation] = saved })
-                : Op("add", $"/metadata/annotations/{Escape(OriginalContainer.Annotation)}", saved));
+            var text = original.ToJson();
+            ops.Add(deployment.Metadata?.Annotations is null
+                ? Op("add", "/metadata/annotations", new JsonObject { [OriginalContainer.Annotation] = text })
+                : Op("add", $"/metadata/annotations/{Escape(OriginalContainer.Annotation)}", text));
         }
         return new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch);
     }
@@ -76,6 +89,10 @@ public static class DeploymentPatches
         var (index, spec) = Find(deployment, original.Container);
         var path = $"/spec/template/spec/containers/{index}";
         var ops = new JsonArray { Op("test", $"{path}/name", original.Container) };
+        if (deployment.Metadata?.ResourceVersion is { } version)
+        {
+            ops.Add(Op("test", "/metadata/resourceVersion", version));
+        }
         ops.Add(original.Resources is null ? Op("add", $"{path}/resources", new JsonObject()) : Op("add", $"{path}/resources", original.Resources.DeepClone()));
         if (original.Env is not null)
         {
@@ -106,42 +123,6 @@ public static class DeploymentPatches
         }
         throw new UserInputException(
             $"deployment/{deployment.Metadata?.Name} has no container '{container}'; its containers: {string.Join(", ", containers.Select(c => c.Name))}");
-    }
-
-    private static JsonArray Env(V1Container spec, KnobSet knobs, MemoryQuantity? limit)
-    {
-        var env = spec.Env is null ? new JsonArray() : JsonNode.Parse(KubernetesJson.Serialize(spec.Env))!.AsArray();
-        var rendered = knobs.Render(limit);
-        foreach (var (name, template) in knobs.Environment)
-        {
-            JsonObject? entry;
-            if (template == "{limit}" && limit is not null)
-            {
-                entry = new JsonObject
-                {
-                    ["name"] = name,
-                    ["valueFrom"] = new JsonObject { ["resourceFieldRef"] = new JsonObject { ["containerName"] = spec.Name, ["resource"] = "limits.memory" } },
-                };
-            }
-            else if (rendered.TryGetValue(name, out var value))
-            {
-                entry = new JsonObject { ["name"] = name, ["value"] = value };
-            }
-            else
-            {
-                entry = null;
-            }
-            var existing = env.OfType<JsonObject>().FirstOrDefault(e => e["name"]?.GetValue<string>() == name);
-            if (existing is not null)
-            {
-                env.Remove(existing);
-            }
-            if (entry is not null)
-            {
-                env.Add(entry);
-            }
-        }
-        return env;
     }
 
     private static JsonObject Op(string op, string path, JsonNode? value = null)

@@ -11,7 +11,11 @@ public sealed record K8sRunnerOptions : TrialOptions
         SampleInterval = TimeSpan.FromSeconds(1);
     }
 
-    /// <summary>The longest a rollout may take before the trial ends as not started (5 min).</summary>
+    /// <summary>
+    /// The longest a rollout may take before the trial ends as not started (5 min, <c>--rollout-timeout</c>); a rollout
+    /// the cluster says cannot finish (the new pod crash-looping, its image not pulled, unschedulable, the
+    /// ReplicaSet refused) ends the wait at once.
+    /// </summary>
     public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often the Deployment and the pod are read while waiting and during the load (1 s).</summary>
@@ -34,6 +38,28 @@ public sealed record K8sRunnerOptions : TrialOptions
     /// clones (<c>--parallel</c>), which are deleted instead.
     /// </summary>
     public bool RestoreOriginal { get; init; } = true;
+
+    /// <summary>
+    /// This run's id, saved with the Deployment's original (<see cref="OriginalContainer.Run"/>): a Deployment that
+    /// holds another run's saved original is refused (it is patched now), and so are two runs at once.
+    /// </summary>
+    public string RunId { get; init; } = NewRunId();
+
+    /// <summary>Every knob set of the study: each trial takes their variables out of the container's env, except its own (all presets).</summary>
+    public IReadOnlyList<Knobs.KnobSet> StudyKnobs { get; init; } = Knobs.KnobPresets.All;
+
+    /// <summary>
+    /// Patch a Deployment with more than one replica (<c>--allow-live-replicas</c>; false): each of them would serve
+    /// real traffic at the trial's limit. Headroom's clones (<c>--parallel</c>) have one replica and no Service.
+    /// </summary>
+    public bool AllowLiveReplicas { get; init; }
+
+    /// <summary>How many times a trial whose pod the cluster took away (deleted, drained, preempted) is run again (2).</summary>
+    public int InterruptedReruns { get; init; } = 2;
+
+    /// <summary>A run id: the host, the process and the start time, so a person reading the annotation can find the run.</summary>
+    public static string NewRunId() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{System.Environment.MachineName.ToLowerInvariant()}-{System.Environment.ProcessId}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmss}-{Random.Shared.Next(0x10000):x4}");
 
     /// <summary>Where the pod answers: readiness, stats (null = none); the load's own URL is in the load.</summary>
     public Uri? ReadyUrl { get; init; }

@@ -7,6 +7,13 @@ namespace Headroom.Runners.Kubernetes;
 /// <summary>A client for the cluster and the namespace trials run in.</summary>
 public sealed record KubeConnection(IKubernetes Client, string Namespace, string Where) : IDisposable
 {
+    /// <summary>The kubeconfig context (null: in-cluster, or a test's client), for the commands Headroom prints.</summary>
+    public string? Context { get; init; }
+
+    /// <summary>The command that restores <paramref name="deployment"/> from another shell: <c>headroom k8s restore deployment/NAME --namespace NS --context C</c>.</summary>
+    public string RestoreCommand(string deployment) =>
+        $"headroom k8s restore deployment/{deployment} --namespace {Namespace}{(Context is null ? "" : $" --context {Context}")}";
+
     /// <summary>
     /// Finds the configuration as kubectl does: the files of <c>KUBECONFIG</c> (separated by ':') merged, the first to
     /// set a value winning; else <c>~/.kube/config</c>; else the pod's service account when running in a cluster.
@@ -21,8 +28,12 @@ public sealed record KubeConnection(IKubernetes Client, string Namespace, string
         var config = Configuration(context, kubeconfigVariable, defaultFile);
         var ns = namespaceName ?? config.Namespace ?? "default";
         var where = $"{config.Host} (context {config.CurrentContext ?? "in-cluster"}, namespace {ns})";
-        return new KubeConnection(new k8s.Kubernetes(config), ns, where);
+        return new KubeConnection(ClientFor(config), ns, where) { Context = config.CurrentContext };
     }
+
+    /// <summary>A client whose requests the API server refuses for a moment (429, 5xx, a reset connection) are sent again: see <see cref="RetryingHandler"/>.</summary>
+    public static IKubernetes ClientFor(KubernetesClientConfiguration config, RetryingHandler? retrying = null) =>
+        new k8s.Kubernetes(config, retrying ?? new RetryingHandler());
 
     private static KubernetesClientConfiguration Configuration(string? context, string? kubeconfigVariable, string defaultFile)
     {

@@ -44,7 +44,7 @@ internal sealed class PodContainer(KubeConnection connection, string container)
                     try
                     {
                         var current = await connection.Client.CoreV1.ReadNamespacedPodAsync(pod, connection.Namespace, cancellationToken: linked.Token);
-                        if (PodOutcome.Ended(Status(current), restartsBefore) is not null || current.Status?.Phase == "Failed")
+                        if (PodOutcome.Ended(Status(current), restartsBefore) is not null || current.Status?.Phase == "Failed" || PodOutcome.Disrupted(current) is not null)
                         {
                             return;
                         }

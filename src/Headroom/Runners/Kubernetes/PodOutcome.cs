@@ -16,6 +16,22 @@ public static class PodOutcome
         status?.State?.Terminated ?? ((status?.RestartCount ?? 0) > restartsBefore ? status?.LastState?.Terminated : null);
 
     /// <summary>
+    /// Why the pod was taken away by the cluster, or null: being deleted (a drain, a scale-down, a person; its
+    /// deletionTimestamp set), or the <c>DisruptionTarget</c> condition the control plane sets before it deletes a
+    /// pod (preemption, the Eviction API, taint manager, pod GC). A node-pressure eviction by the kubelet is left to
+    /// <see cref="Classify"/>: memory on the node ran short, which says something about the pod's memory.
+    /// </summary>
+    public static string? Disrupted(V1Pod pod)
+    {
+        if (pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "DisruptionTarget" && c.Status == "True") is { } target
+            && target.Reason != "TerminationByKubelet")
+        {
+            return $"DisruptionTarget {target.Reason}{(string.IsNullOrWhiteSpace(target.Message) ? "" : $" ({target.Message.Trim()})")}";
+        }
+        return pod.Metadata?.DeletionTimestamp is not null ? "deleted during the trial" : null;
+    }
+
+    /// <summary>
     /// The outcome and its evidence; <paramref name="podStatus"/>, the pod's own status, tells an <c>Evicted</c> pod
     /// (node pressure, not its limit) from the rest; <paramref name="thrashing"/> is the detector's evidence from the
     /// pod's cgroup, or the load left unanswered at the limit.
@@ -48,8 +64,9 @@ public static class PodOutcome
             }
             var signal = ended.ExitCode == 137 ? " (SIGKILL, but the kubelet did not report OOMKilled)" : "";
             var phase = becameReady ? "" : " before it became ready";
+            var waitingNow = status?.State?.Waiting?.Reason is { } reason ? $", waiting: {reason}" : "";
             return (becameReady ? TrialOutcome.Crashed : TrialOutcome.StartFailed,
-                $"pod {pod}: {ended.Reason ?? "Error"}, {exit}{signal}{phase}, {restarts}");
+                $"pod {pod}: {ended.Reason ?? "Error"}, {exit}{signal}{phase}, {restarts}{waitingNow}");
         }
         if (!becameReady)
         {

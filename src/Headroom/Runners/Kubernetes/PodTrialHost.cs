@@ -13,13 +13,14 @@ namespace Headroom.Runners.Kubernetes;
 /// from the container status the kubelet reports (OOMKilled, exit code, restart count) and the cluster's events.
 /// </summary>
 internal sealed class PodTrialHost(
-    KubeConnection connection, DeploymentTarget target, long patchedGeneration, K8sRunnerOptions options,
+    KubeConnection connection, DeploymentTarget target, V1Deployment patched, K8sRunnerOptions options,
     Action<string> podFound, Func<string?> forwardError) : ITrialHost
 {
     private readonly PodContainer _container = new(connection, target.Container);
     private readonly CancellationTokenSource _watching = new();
     private V1Pod? _pod;
     private string? _rolloutFailure;
+    private string? _replicaSet;
     private int _restartsBefore;
     private PodObservation? _observation;
 
@@ -37,17 +38,24 @@ internal sealed class PodTrialHost(
     public async Task<Task> StartAsync(CancellationToken cancellationToken)
     {
         var client = connection.Client;
-        var rollout = await Rollout.WaitAsync(client, connection.Namespace, target.Name, patchedGeneration,
+        var rollout = await Rollout.WaitAsync(client, connection.Namespace, target.Name, target.Container, patched.Metadata.Generation ?? 0,
             options.RolloutTimeout, options.PollInterval, cancellationToken);
         var pods = await Rollout.CurrentPodsAsync(client, connection.Namespace, target.Name, cancellationToken);
         _pod = pods.Count == 0 ? null : pods[0];
+        _replicaSet = rollout.ReplicaSet;
         if (!rollout.Done || _pod is null)
         {
-            _rolloutFailure = $"rollout not done within {options.RolloutTimeout.TotalSeconds:0.#} s ({rollout.Description})";
+            _rolloutFailure = rollout.Stuck ?? $"rollout not done within {options.RolloutTimeout.TotalSeconds:0.#} s ({rollout.Description})";
             return Task.CompletedTask;
         }
+        if (AppliedCheck.NotApplied(patched, _pod, target.Container) is { } different)
+        {
+            throw new UserInputException(
+                $"limit not applied: {different}; a LimitRange, a VPA, a policy engine or a webhook changed the pod, so its trial would not measure what it says");
+        }
         podFound(_pod.Metadata.Name);
-        _restartsBefore = _container.Status(_pod)?.RestartCount ?? 0;
+        // The pod is new with this trial (its template changed): every restart it had, before Ready too, is the trial's.
+        _restartsBefore = 0;
         _observation = PodObservation.Start(connection, _pod, target.Container, options, cancellationToken);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _watching.Token);
         return _container.WatchAsync(_pod.Metadata.Name, _restartsBefore, options.PollInterval, linked);
@@ -60,13 +68,17 @@ internal sealed class PodTrialHost(
     public async Task<RunEnding> EndRunAsync(RunSeen seen, CancellationToken cancellationToken)
     {
         await _watching.CancelAsync();
-        var pod = _pod is null ? null : await connection.Client.CoreV1.ReadNamespacedPodAsync(_pod.Metadata.Name, connection.Namespace, cancellationToken: cancellationToken);
+        var pod = _pod is null ? null : await ReadPodAsync(_pod.Metadata.Name, cancellationToken);
         var status = pod is null ? null : _container.Status(pod);
+        if (pod is not null && PodOutcome.Ended(status, _restartsBefore)?.Reason != "OOMKilled" && PodOutcome.Disrupted(pod) is { } disruption)
+        {
+            throw new PodInterruptedException($"pod {pod.Metadata.Name}: {disruption}");
+        }
         var log = pod is null ? [] : await _container.PreviousLogAsync(pod, status, _restartsBefore, cancellationToken);
         var notReady = _rolloutFailure ?? (seen.ReadyTimedOut
             ? $"{options.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s{(forwardError() is { } e ? $" (port-forward: {e})" : "")}"
             : null);
-        var (outcome, evidence) = PodOutcome.Classify(pod?.Metadata.Name ?? "(none)", status, _restartsBefore, seen.BecameReady, log, notReady,
+        var (outcome, evidence) = PodOutcome.Classify(pod?.Metadata.Name ?? $"(none{(_replicaSet is null ? "" : $" of replicaset/{_replicaSet}")})", status, _restartsBefore, seen.BecameReady, log, notReady,
             pod?.Status, seen.Decided);
         IReadOnlyList<MemorySourcePeak> sources = [];
         IReadOnlyList<TrialEvent> events;
@@ -76,7 +88,7 @@ internal sealed class PodTrialHost(
         }
         else
         {
-            events = await PodEvents.ListAsync(connection.Client, connection.Namespace, pod?.Metadata.Name, PodEvents.ReplicaSetOf(pod), cancellationToken);
+            events = await PodEvents.ListAsync(connection.Client, connection.Namespace, pod?.Metadata.Name, PodEvents.ReplicaSetOf(pod) ?? _replicaSet, cancellationToken);
         }
         var ended = PodOutcome.Ended(status, _restartsBefore);
         return new RunEnding(outcome, WithWarnings(outcome, evidence, events),
@@ -88,6 +100,19 @@ internal sealed class PodTrialHost(
             MemorySources = sources,
             Events = events,
         };
+    }
+
+    /// <summary>The pod at the end of its trial; gone (deleted by a drain, a scale-down, a person) is an interruption.</summary>
+    private async Task<V1Pod> ReadPodAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.Client.CoreV1.ReadNamespacedPodAsync(name, connection.Namespace, cancellationToken: cancellationToken);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new PodInterruptedException($"pod {name} was deleted during the trial");
+        }
     }
 
     /// <summary>The pod is left to the Deployment: the executor restores or deletes it after the trials.</summary>
