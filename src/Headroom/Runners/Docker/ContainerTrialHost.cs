@@ -74,9 +74,11 @@ internal sealed class ContainerTrialHost(IDockerClient client, string containerI
 
     public async Task<RunEnding> EndRunAsync(RunSeen seen, CancellationToken cancellationToken)
     {
-        var state = _exited.IsCompleted ? await ExitedStateAsync(cancellationToken) : null;
+        // The engine's state, not only the wait stream: on a loaded machine the wait's answer can come after the hold.
+        var now = (await InspectAsync(cancellationToken)).State;
+        var state = _exited.IsCompleted || !now.Running ? await ExitedStateAsync(cancellationToken) : null;
         var exit = state is null ? null : new ExitStatus((int)state.ExitCode, ParseTime(state.FinishedAt));
-        var engineOomKilled = state?.OOMKilled ?? (await InspectAsync(cancellationToken)).State.OOMKilled;
+        var engineOomKilled = state?.OOMKilled ?? now.OOMKilled;
         var (oomBefore, oomAfter, counterLost) = await StopWatchingAsync();
         var output = await LogTailAsync(_runStart, cancellationToken);
         var (outcome, evidence) = ContainerOutcome.Classify(
