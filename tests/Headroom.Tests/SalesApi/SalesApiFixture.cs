@@ -114,7 +114,9 @@ public sealed class PostgresSalesApiFixture : SalesApiFixture
         }
         using (var rsa = RSA.Create(2048))
         {
+            // Owner-only, as the service demands of a key file.
             await File.WriteAllTextAsync(KeyFile, rsa.ExportPkcs8PrivateKeyPem(), ct);
+            File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         _postgres = await PostgresServer.StartAsync(ct);
         return ["--db-postgres", _postgres.ConnectionString, "--keys-path", KeyFile];
