@@ -29,6 +29,11 @@ public static class HeadroomApp
         stderr ??= Console.Error;
         var root = BuildRoot();
         var parsed = root.Parse(args);
+        if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
+        {
+            await stderr.WriteLineAsync($"headroom: unknown command '{args[0]}'; commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see 'headroom --help')");
+            return UsageError;
+        }
         if (parsed.Errors.Count > 0)
         {
             var command = parsed.CommandResult.Command;

@@ -12,6 +12,10 @@ internal static class CommandCatalog
         yield return ExperimentCommands.Matrix();
         yield return ExperimentCommands.Floor();
         yield return RecommendCommand.Create();
+        yield return CheckCommand.Create();
+        yield return InitCommand.Create();
+        yield return SoakCommand.Create();
+        yield return CurveCommand.Create();
         yield return RunCommand.Create();
         yield return LoadCommand.Create();
         yield return VarsCommand.Create();

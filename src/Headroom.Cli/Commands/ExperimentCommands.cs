@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Headroom.Experiments;
+using Headroom.Cli.Live;
 using Headroom.Reports;
 using Spectre.Console;
 
@@ -38,6 +39,12 @@ internal static class ExperimentCommands
         var options = new StudyCommandOptions();
         var command = new Command(name, description);
         options.AddTo(command, matrix, floor);
+        if (name == "study")
+        {
+            command.Options.Add(StudySoakStep.Soak);
+            command.Options.Add(StudyCurveStep.PeakConcurrency);
+            command.Options.Add(StudyCurveStep.Concurrency);
+        }
         command.SetAction((parsed, ct) => RunAsync(parsed, options, phases, name == "study", ct));
         return command;
     }
@@ -66,7 +73,7 @@ internal static class ExperimentCommands
         using var held = folder.Lock();
         try
         {
-            return await RunAsync(parsed, folder, plan, recommend, ct);
+            return await RunAsync(parsed, folder, plan, recommend, parsed.GetValue(options.Plain), ct);
         }
         catch (UserInputException) when (created is not null && folder.Records.Count == 0)
         {
@@ -78,24 +85,36 @@ internal static class ExperimentCommands
         }
     }
 
-    private static async Task<int> RunAsync(ParseResult parsed, StudyFolder folder, StudyPlan plan, bool recommend, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult parsed, StudyFolder folder, StudyPlan plan, bool recommend, bool plain, CancellationToken ct)
     {
+        var soak = recommend ? StudySoakStep.Read(parsed) : null;
+        var curve = recommend ? StudyCurveStep.Read(parsed, plan.Spec) : null;
         var factory = ContainerRunnerOptions.IsDocker(parsed) ? ContainerRunnerOptions.Factory(parsed, new Runners.Local.LocalRunnerOptions())
             : KubernetesRunnerOptions.IsKubernetes(parsed) ? KubernetesRunnerOptions.Factory(parsed)
             : TrialExecutors.Factory;
         var executor = factory.Create(plan.Spec);
         // The Kubernetes runner restores the Deployment when disposed: at the end, on Ctrl+C and on errors.
         await using var restore = executor as IAsyncDisposable;
-        var console = ConsoleFor(parsed.InvocationConfiguration.Output);
-        var study = new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples };
+        var output = parsed.InvocationConfiguration.Output;
+        var console = ConsoleFor(output);
         console.MarkupLineInterpolated($"study folder: {folder.Path}");
-        var result = await study.RunAsync(plan, new ProgressLines(console), ct);
+        var result = LiveStudy.Wanted(output, plain) && executor is not Trials.IConcurrentTrialExecutor
+            ? await LiveStudy.RunAsync(console, plan, executor, folder, factory.SaveSamples, ct)
+            : await new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples }.RunAsync(plan, new ProgressLines(console), ct);
         var report = recommend
             ? StudyReport.From(result, new RecommendOptions { Margin = plan.Spec.Margin })
             : new StudyReport(result, null);
         await StudyReportWriter.WriteAsync(folder, report, ct);
         StudyTables.Render(console, report, recommend);
         console.MarkupLineInterpolated($"reports: {Path.Combine(folder.Path, MarkdownReport.FileName)}, {Path.Combine(folder.Path, Reports.Html.HtmlReportWriter.FileName)}, {Path.Combine(folder.Path, SummaryJson.FileName)}");
+        if (curve is not null)
+        {
+            await StudyCurveStep.RunAsync(curve, factory, plan.Spec, folder, console, ct);
+        }
+        if (soak is { } duration)
+        {
+            await StudySoakStep.RunAsync(duration, factory, plan.Spec, report, folder, console, ct);
+        }
         return 0;
     }
 

@@ -33,9 +33,11 @@ internal sealed class StudyCommandOptions
     public Option<int?> Parallel { get; } = new("--parallel") { Description = $"With --runner k8s: run this many trials at once, each on its own clone of the Deployment (NAME-headroom-1..N, one replica, labels no Service selects, spread over nodes, deleted at the end); the original is not changed. Edge searches probe N limits a round, matrix cells run side by side (default 1, at most {MaxParallel})." };
     public Option<double?> Margin { get; } = new("--margin") { Description = $"Recommended limit = healthy edge x (1 + margin) (default {RecommendOptions.DefaultMargin.ToString(CultureInfo.InvariantCulture)})." };
 
+    public Option<bool> Plain { get; } = new("--plain") { Description = "One line per finished trial instead of the live view (what a log or CI gets anyway: the live view is drawn only on a terminal)." };
+
     public void AddTo(Command command, bool matrix, bool floor)
     {
-        Option[] common = [Spec, SampleTargetOption.Target, Load, Out, Resume, Resolution, Confirm, Healthy, BaselineRuns, Strategy, Min, Max, Runtime, Margin, Parallel, .. ContainerRunnerOptions.All];
+        Option[] common = [Spec, Plain, SampleTargetOption.Target, Load, Out, Resume, Resolution, Confirm, Healthy, BaselineRuns, Strategy, Min, Max, Runtime, Margin, Parallel, .. ContainerRunnerOptions.All];
         foreach (var option in common)
         {
             command.Options.Add(option);

@@ -11,8 +11,7 @@ public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval)
     /// <summary>One poll, headers and body: a sampler's read is a few milliseconds on a healthy target.</summary>
     public static readonly TimeSpan AttemptTime = TimeSpan.FromSeconds(2);
 
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private readonly BackgroundLoop _loop = new();
 
     public RuntimeFigures? Latest { get; private set; }
 
@@ -36,36 +35,20 @@ public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval)
         }
     }
 
-    public void Start(CancellationToken cancellationToken)
+    public void Start(CancellationToken cancellationToken) => _loop.Start(async token =>
     {
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        _loop = Task.Run(async () =>
+        using var timer = new PeriodicTimer(interval);
+        try
         {
-            using var timer = new PeriodicTimer(interval);
-            try
+            while (await timer.WaitForNextTickAsync(token))
             {
-                while (await timer.WaitForNextTickAsync(linked.Token))
-                {
-                    await ReadNowAsync(linked.Token);
-                }
+                await ReadNowAsync(token);
             }
-            catch (OperationCanceledException)
-            {
-            }
-            finally
-            {
-                linked.Dispose();
-            }
-        }, CancellationToken.None);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop;
         }
-        _stop.Dispose();
-    }
+        catch (OperationCanceledException)
+        {
+        }
+    }, cancellationToken);
+
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 }

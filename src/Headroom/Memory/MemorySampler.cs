@@ -16,8 +16,8 @@ public sealed class MemorySampler : IAsyncDisposable
     private readonly List<MemorySample> _samples = [];
     private readonly Lock _lock = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private readonly BackgroundLoop _loop = new();
+    private readonly Action<MemorySample>? _observer = LiveSamples.Current;
 
     // runtime: the latest figures of the stats endpoint; counters: those of the .NET event counters.
     public MemorySampler(MemoryCgroup? cgroup, Func<int?> pid, Func<RuntimeFigures?> runtime, Func<RuntimeFigures?> counters, TimeSpan interval)
@@ -60,7 +60,7 @@ public sealed class MemorySampler : IAsyncDisposable
 
     public void Start()
     {
-        _loop = Task.Run(() => LoopAsync(_stop.Token));
+        _loop.Start(LoopAsync, CancellationToken.None);
     }
 
     private async Task LoopAsync(CancellationToken cancellationToken)
@@ -109,6 +109,7 @@ public sealed class MemorySampler : IAsyncDisposable
             _samples.Add(sample);
         }
         Sampled?.Invoke(sample);
+        _observer?.Invoke(sample);
         return sample;
     }
 
@@ -124,13 +125,5 @@ public sealed class MemorySampler : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop;
-        }
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 }

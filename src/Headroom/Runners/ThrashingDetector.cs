@@ -108,6 +108,21 @@ public sealed class ThrashingDetector(long? limitBytes, ThrashingSettings settin
         }
     }
 
+    /// <summary>Decides the run with a watcher's evidence (see <c>ITrialWatcher</c>); false when it was decided already.</summary>
+    public bool Declare(string evidence)
+    {
+        lock (_lock)
+        {
+            if (Evidence is not null)
+            {
+                return false;
+            }
+            Evidence = evidence;
+        }
+        Detected?.Invoke(evidence);
+        return true;
+    }
+
     /// <summary>
     /// The load got no answer from a target that is still alive (its set-up timed out, or it outlived the load
     /// timeout). At the limit, or with no memory figures to tell, that is thrashing even when the faults climb too

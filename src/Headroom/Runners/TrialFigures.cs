@@ -1,5 +1,4 @@
 using Headroom.Memory;
-using Headroom.Runners.Local;
 using Headroom.Trials;
 
 namespace Headroom.Runners;
@@ -10,16 +9,6 @@ public static class TrialFigures
     public static KernelFigures? Kernel(MemorySample s) => s.UsageBytes is null
         ? null
         : new KernelFigures(s.UsageBytes.Value, s.PeakBytes, s.AnonBytes ?? 0, s.FileBytes ?? 0, s.MajorFaults ?? 0, s.OomKills, s.VmRssBytes);
-
-    /// <summary>How a run ended, with the reason <c>kubectl describe</c> would show.</summary>
-    public static TerminationState Termination(TrialOutcome outcome, ExitStatus exit, string evidence) => new(
-        outcome switch
-        {
-            TrialOutcome.OomKilled => "OOMKilled",
-            TrialOutcome.Survived => "Completed",
-            _ => "Error",
-        },
-        exit.ExitCode, exit.At, evidence);
 
     public static TrialMemorySummary Summarize(IReadOnlyList<MemorySample> samples, RuntimeFigures? runtime, RuntimeFigures? counters)
     {

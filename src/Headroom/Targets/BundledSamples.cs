@@ -21,8 +21,20 @@ public static class BundledSamples
     /// <summary>The study name for a sample: <c>sales-api</c> or <c>go-sales-api</c>.</summary>
     public static string StudyName(string name) => Validate(name) == Go ? "go-sales-api" : "sales-api";
 
-    /// <summary>The sample's build in the checkout found above <paramref name="startDirectory"/> (or above the tool).</summary>
-    public static ISampleBuild Find(string name, string startDirectory) => Validate(name) == Go
-        ? GoSampleBuild.FromDirectory(startDirectory)
-        : SalesApiBuild.FromDirectory(startDirectory);
+    /// <summary>
+    /// The sample's build in the checkout found above <paramref name="startDirectory"/> (or above the tool); else the
+    /// one the installed tool ships (the C# sample published, the Go sample's sources).
+    /// </summary>
+    public static ISampleBuild Find(string name, string startDirectory)
+    {
+        if (Validate(name) == Go)
+        {
+            return GoSampleBuild.FromDirectory(startDirectory);
+        }
+        if (SampleCheckout.Find("samples/SalesApi", startDirectory) is null && PackagedSamples.SalesApiDll is { } dll)
+        {
+            return new PublishedSample(SalesApi, TargetRuntime.Dotnet, ["dotnet", dll]);
+        }
+        return SalesApiBuild.FromDirectory(startDirectory);
+    }
 }

@@ -4,8 +4,9 @@ using Headroom.Specs;
 namespace Headroom.Targets;
 
 /// <summary>
-/// Builds the Go sample (<c>samples/go-sales-api</c>) into <c>artifacts/go-sales-api/go-sales-api</c> with the
-/// standard library only, when the binary is missing or older than its sources.
+/// Builds the Go sample with the standard library only, when the binary is missing or older than its sources: in a
+/// checkout from <c>samples/go-sales-api</c> into <c>artifacts/go-sales-api/go-sales-api</c>; in the installed tool from
+/// the sources it ships into the user's cache folder (<see cref="Packaged"/>).
 /// </summary>
 public sealed class GoSampleBuild : ISampleBuild
 {
@@ -16,16 +17,25 @@ public sealed class GoSampleBuild : ISampleBuild
     /// <param name="repositoryRoot">The checkout that holds <c>samples/go-sales-api</c>.</param>
     /// <param name="goExecutable">The Go tool to run; <c>go</c> from PATH by default.</param>
     public GoSampleBuild(string repositoryRoot, string goExecutable = "go")
+        : this(Path.Combine(Path.GetFullPath(repositoryRoot), SampleFolder),
+            Path.Combine(Path.GetFullPath(repositoryRoot), "artifacts", "go-sales-api", "go-sales-api"), goExecutable)
     {
-        RepositoryRoot = Path.GetFullPath(repositoryRoot);
+    }
+
+    private GoSampleBuild(string sourceDirectory, string binaryPath, string goExecutable)
+    {
+        SourceDirectory = sourceDirectory;
+        BinaryPath = binaryPath;
         _goExecutable = goExecutable;
     }
 
-    public string RepositoryRoot { get; }
+    /// <summary>The sources shipped in <paramref name="sourceDirectory"/>, built into <paramref name="binaryPath"/>.</summary>
+    public static GoSampleBuild Packaged(string sourceDirectory, string binaryPath, string goExecutable = "go") =>
+        new(Path.GetFullPath(sourceDirectory), Path.GetFullPath(binaryPath), goExecutable);
 
-    public string SourceDirectory => Path.Combine(RepositoryRoot, SampleFolder);
+    public string SourceDirectory { get; }
 
-    public string BinaryPath => Path.Combine(RepositoryRoot, "artifacts", "go-sales-api", "go-sales-api");
+    public string BinaryPath { get; }
 
     public string Name => BundledSamples.Go;
 
@@ -36,7 +46,7 @@ public sealed class GoSampleBuild : ISampleBuild
     {
         if (!IsUpToDate())
         {
-            progress?.Report($"building the Go sample: go build -o artifacts/go-sales-api/go-sales-api ({SampleFolder})");
+            progress?.Report($"building the Go sample: go build -o {BinaryPath} ({SourceDirectory})");
         }
         return [await EnsureBuiltAsync(cancellationToken)];
     }
@@ -51,6 +61,10 @@ public sealed class GoSampleBuild : ISampleBuild
         if (SampleCheckout.Find(Path.Combine(SampleFolder, "go.mod"), startDirectory) is { } root)
         {
             return new GoSampleBuild(root);
+        }
+        if (PackagedSamples.GoSources is { } sources)
+        {
+            return Packaged(sources, PackagedSamples.GoBinaryPath);
         }
         throw new UserInputException(
             $"the Go sample ({SampleFolder}) was not found above {startDirectory}; run headroom from its checkout");
@@ -110,7 +124,7 @@ public sealed class GoSampleBuild : ISampleBuild
             var reason = result.TimedOut
                 ? $"timed out after {BuildTimeout.TotalSeconds:0} s"
                 : FirstErrorLine(result.StandardError) ?? $"exit code {result.ExitCode}";
-            throw new UserInputException($"building the Go sample failed ({spec.Display} in {SampleFolder}): {reason}");
+            throw new UserInputException($"building the Go sample failed ({spec.Display} in {SourceDirectory}): {reason}");
         }
         File.Move(temporary, BinaryPath, overwrite: true);
     }

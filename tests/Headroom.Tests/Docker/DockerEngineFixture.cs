@@ -2,6 +2,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Headroom.Processes;
 using Headroom.Runners.Docker;
+using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Docker;
 
@@ -80,15 +81,10 @@ public sealed class DockerEngineFixture : IAsyncLifetime
     /// <summary>Skips (or, in CI, fails) the calling test when no engine could be started here.</summary>
     public void Require()
     {
-        if (_unavailable is null)
+        if (_unavailable is not null)
         {
-            return;
+            Unavailable.SkipOrFail(_unavailable);
         }
-        if (Environment.GetEnvironmentVariable("HEADROOM_REQUIRE_CGROUPS") == "1")
-        {
-            Assert.Fail(_unavailable + " (HEADROOM_REQUIRE_CGROUPS=1)");
-        }
-        Assert.Skip(_unavailable);
     }
 
     /// <summary>The containers labelled as this test process's (there should be none after a trial).</summary>

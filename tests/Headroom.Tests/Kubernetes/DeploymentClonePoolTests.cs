@@ -75,13 +75,7 @@ public class DeploymentClonePoolTests
         var ct = TestContext.Current.CancellationToken;
         await using var fake = await FakeApiServer.StartAsync(ct);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        fake.OnWork = n =>
-        {
-            if (n == 10)
-            {
-                cancellation.Cancel();
-            }
-        };
+        fake.CancelAtWork(10, cancellation);
         await using (var pool = Pool(fake, 2, "-c 1 -z 20s"))
         {
             var batch = TrialBatch.RunAsync(pool, Requests("32Mi", "48Mi", "64Mi"), null, cancellation.Token);

@@ -69,6 +69,15 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
     /// <summary>Called at each request to <c>/app/work</c> (tests cancel a trial from here).</summary>
     public Action<int>? OnWork { get; set; }
 
+    /// <summary>Cancels <paramref name="ctrlC"/> at the <paramref name="request"/>th request to <c>/app/work</c>, as Ctrl+C mid-load.</summary>
+    public void CancelAtWork(int request, CancellationTokenSource ctrlC) => OnWork = n =>
+    {
+        if (n == request)
+        {
+            ctrlC.Cancel();
+        }
+    };
+
     public IReadOnlyList<RecordedRequest> Requests
     {
         get

@@ -119,13 +119,7 @@ public class K8sTrialExecutorTests
         var ct = TestContext.Current.CancellationToken;
         await using var fake = await FakeApiServer.StartAsync(ct);
         using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        fake.OnWork = n =>
-        {
-            if (n == 10)
-            {
-                ctrlC.Cancel();
-            }
-        };
+        fake.CancelAtWork(10, ctrlC);
         await using var executor = Executor(fake, "-c 2 -z 20s");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>

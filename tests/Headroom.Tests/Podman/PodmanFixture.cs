@@ -1,6 +1,7 @@
 using System.Globalization;
 using Headroom.Processes;
 using Headroom.Targets;
+using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Podman;
 
@@ -87,15 +88,10 @@ public sealed class PodmanFixture : IAsyncLifetime
     /// <summary>Skips (or, in CI, fails) the calling test when podman cannot run containers here.</summary>
     public void Require()
     {
-        if (_unavailable is null)
+        if (_unavailable is not null)
         {
-            return;
+            Unavailable.SkipOrFail(_unavailable);
         }
-        if (Environment.GetEnvironmentVariable("HEADROOM_REQUIRE_CGROUPS") == "1")
-        {
-            Assert.Fail(_unavailable + " (HEADROOM_REQUIRE_CGROUPS=1)");
-        }
-        Assert.Skip(_unavailable);
     }
 
     public async ValueTask DisposeAsync()

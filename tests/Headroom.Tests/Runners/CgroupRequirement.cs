@@ -1,24 +1,13 @@
 using Headroom.Cgroups;
+using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Runners;
 
 /// <summary>Skips a test that needs to write cgroups when it cannot, and fails it instead under HEADROOM_REQUIRE_CGROUPS=1 (CI).</summary>
 internal static class CgroupRequirement
 {
-    public static TrialCgroups Writable()
-    {
-        if (TrialCgroups.TryOpenOwn(out var reason) is { } cgroups)
-        {
-            return cgroups;
-        }
-        var message = $"needs a writable memory cgroup: {reason}";
-        if (Environment.GetEnvironmentVariable("HEADROOM_REQUIRE_CGROUPS") == "1")
-        {
-            Assert.Fail(message + " (HEADROOM_REQUIRE_CGROUPS=1)");
-        }
-        Assert.Skip(message);
-        return null!;
-    }
+    public static TrialCgroups Writable() =>
+        TrialCgroups.TryOpenOwn(out var reason) ?? Unavailable.SkipOrFail<TrialCgroups>($"needs a writable memory cgroup: {reason}");
 
     /// <summary>The trial cgroups this test process has left in its parent (there should be none after a trial).</summary>
     public static string[] LeftBehind(TrialCgroups cgroups) =>

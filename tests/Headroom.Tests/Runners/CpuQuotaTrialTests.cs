@@ -6,6 +6,7 @@ using Headroom.Knobs;
 using Headroom.Runners;
 using Headroom.Runners.Local;
 using Headroom.Trials;
+using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Runners;
 
@@ -23,20 +24,8 @@ public class CpuQuotaTrialTests
         "trap 'e=$EPOCHREALTIME; { echo \"wall $s $e\"; times; cat /proc/$$/cgroup; } > \"$0\"; exit 0' TERM; " +
         "while :; do :; done";
 
-    private static TrialCpuCgroups WritableCpu(TrialCgroups memory)
-    {
-        if (TrialCpuCgroups.TryOpenOwn(memory, out var reason) is { } cpu)
-        {
-            return cpu;
-        }
-        var message = $"needs a writable cpu cgroup: {reason}";
-        if (Environment.GetEnvironmentVariable("HEADROOM_REQUIRE_CGROUPS") == "1")
-        {
-            Assert.Fail(message + " (HEADROOM_REQUIRE_CGROUPS=1)");
-        }
-        Assert.Skip(message);
-        return null!;
-    }
+    private static TrialCpuCgroups WritableCpu(TrialCgroups memory) =>
+        TrialCpuCgroups.TryOpenOwn(memory, out var reason) ?? Unavailable.SkipOrFail<TrialCpuCgroups>($"needs a writable cpu cgroup: {reason}");
 
     private static string[] CpuLeftBehind(TrialCpuCgroups cpu) =>
         [.. Directory.EnumerateDirectories(cpu.Parent.Directory, $"{TrialCgroups.Prefix}{Environment.ProcessId}-*")];

@@ -5,12 +5,34 @@ namespace Headroom.Tests.Runners;
 /// <summary>Small allocator programs built once per test run: C (gcc), Go (go build) and .NET (built with the tests).</summary>
 internal static class TestPrograms
 {
-    private static readonly string s_folder = Directory.CreateTempSubdirectory("headroom-test-programs-").FullName;
+    private static readonly string s_folder = CreateFolder();
+
+    // One folder per test run, removed when the test host exits.
+    private static string CreateFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("headroom-test-programs-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Still in use by a program a test left running; the next run makes its own folder.
+            }
+        };
+        return folder;
+    }
     private static readonly SemaphoreSlim s_build = new(1, 1);
 
     /// <summary><c>alloc MIB HOLD_SECONDS</c>: allocates and touches MIB MiB, then sleeps.</summary>
     public static Task<string> AllocAsync() =>
         BuildOnceAsync("alloc", new ProcessSpec("gcc", ["-O1", "-o", Path.Combine(s_folder, "alloc"), Source("alloc.c")]));
+
+    /// <summary><c>http-mem PORT leak BYTES</c> (every request keeps BYTES more) and <c>http-mem PORT per-conn BYTES</c> (every open connection holds BYTES).</summary>
+    public static Task<string> HttpMemAsync() =>
+        BuildOnceAsync("http-mem", new ProcessSpec("gcc", ["-O1", "-o", Path.Combine(s_folder, "http-mem"), Source("http-mem.c")]));
 
     /// <summary><c>go-oom runtime-oom</c> and <c>go-oom serve PORT MIB</c>.</summary>
     public static Task<string> GoOomAsync() =>

@@ -10,10 +10,8 @@ namespace Headroom.Runners.Docker;
 /// </summary>
 public static class ContainerLabels
 {
-    public const string Owner = "headroom.owner";
-    public const string Host = "headroom.host";
-    public const string Trial = "headroom.trial";
-    public const string Purpose = "headroom.purpose";
+    /// <summary>The pid of the Headroom process that made the container; with <see cref="Host"/>, whether its run is alive.</summary>
+    public const string Owner = "headroom.owner", Host = "headroom.host", Trial = "headroom.trial", Purpose = "headroom.purpose";
 
     public static Dictionary<string, string> For(int trial, string purpose) => new()
     {

@@ -1,7 +1,9 @@
+using Headroom.Runners.Trial;
+
 namespace Headroom.Runners.Docker;
 
 /// <summary>How the container runner runs each trial. The defaults match the local runner's where they mean the same.</summary>
-public sealed record DockerRunnerOptions
+public sealed record DockerRunnerOptions : TrialOptions
 {
     /// <summary>The engine's address; null = <c>DOCKER_HOST</c>, else <c>unix:///var/run/docker.sock</c>.</summary>
     public Uri? Endpoint { get; init; }
@@ -22,26 +24,12 @@ public sealed record DockerRunnerOptions
     /// </summary>
     public bool Warm { get; init; }
 
-    /// <summary>How often memory is sampled (100 ms).</summary>
-    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(100);
-
     /// <summary>
     /// How often the container cgroup's <c>oom_kill</c> counter is read (5 ms): the engine removes the cgroup 20–50 ms
     /// after a kill (measured here), so the sampling interval would miss most rises.
     /// </summary>
     public TimeSpan OomWatchInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>How long to wait for the readiness URL (60 s).</summary>
-    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>With no load: how long the target runs after it is ready (2 s).</summary>
-    public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>The longest a load may run before the trial is ended (10 min).</summary>
-    public TimeSpan LoadTimeout { get; init; } = TimeSpan.FromMinutes(10);
-
     /// <summary>SIGTERM, then SIGKILL after this long (5 s), as a kubelet's termination grace period.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
-
-    public ThrashingSettings Thrashing { get; init; } = new();
 }

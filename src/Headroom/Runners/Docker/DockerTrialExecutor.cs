@@ -3,6 +3,7 @@ using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Headroom.Runners.Local;
+using Headroom.Runners.Trial;
 using Headroom.Trials;
 
 namespace Headroom.Runners.Docker;
@@ -79,37 +80,19 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
         string? containerId = null;
         try
         {
-            if (request.Limit is { } limit && limit.Bytes < LocalRunnerOptions.LimitFloorBytes)
-            {
-                throw new UserInputException(
-                    $"limit {limit} is below the floor of {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)}, the least in which a process can start at all; use 4Mi or more");
-            }
-            var files = _options.Warm ? [] : BindMountFiles.ForTarget(_target);
-            var eviction = files.Count == 0 ? null : PageCacheEvictor.Evict(files);
-            if (eviction is not null)
-            {
-                progress?.Report($"cold start: evicted {eviction.Files} files ({eviction.Bytes / 1048576.0:0.0} MiB) of the bind mounts from the page cache");
-            }
+            TrialPreflight.CheckLimit(request);
+            var files = BindMountFiles.ForTarget(_target);
+            var cold = ColdStart.Evict(_options.Warm || files.Count == 0, files, " of the bind mounts", " (image layers left as they were)");
+            progress?.Report(cold.Progress);
             var created = await client.Containers.CreateContainerAsync(
                 CreateParameters(request, knobs, trial), cancellationToken);
             containerId = created.ID;
             progress?.Report($"container {containerId[..12]} from {_target.Image}" +
                              (request.Limit is { } l ? $", memory = memory+swap = {l}" : ", no memory limit") +
                              string.Concat(_target.Ports.Select(p => $", port {p.Key} on 127.0.0.1:{p.Value}")));
-            await using var run = new DockerTrialRun(client, containerId, request, launch, knobs, _load, _options, progress);
-            var result = await run.ExecuteAsync(cancellationToken);
-            return result with
-            {
-                WallTime = wall.Elapsed,
-                Details = result.Details with
-                {
-                    Target = _target.Describe(),
-                    ColdStart = eviction is not null,
-                    Eviction = eviction is null
-                        ? "warm: page cache left as it was"
-                        : $"cold: {eviction.Files} files of the bind mounts, {eviction.Bytes / 1048576.0:0.0} MiB evicted (image layers left as they were)",
-                },
-            };
+            await using var host = new ContainerTrialHost(client, containerId, _options);
+            var result = await TrialLoop.RunAsync(host, new TrialSetup(request, launch, _target.Describe(), _load, cold), _options, progress, cancellationToken);
+            return result with { WallTime = wall.Elapsed };
         }
         finally
         {

@@ -1,7 +1,6 @@
 using Headroom.Trials;
 using k8s;
 using k8s.Autorest;
-using k8s.Models;
 
 namespace Headroom.Runners.Kubernetes;
 
@@ -62,7 +61,7 @@ public sealed class DeploymentClonePool : IConcurrentTrialExecutor, IAsyncDispos
                 return;
             }
             _touched = true;
-            var original = await ReadOriginalAsync(cancellationToken);
+            var original = await _connection.ReadDeploymentAsync(_target.Name, cancellationToken);
             DeploymentPatches.Find(original, _target.Container);
             SweptStale = await DeploymentClones.SweepAsync(_connection, _target.Name, cancellationToken);
             for (var i = 0; i < CloneNames.Count; i++)
@@ -74,10 +73,9 @@ public sealed class DeploymentClonePool : IConcurrentTrialExecutor, IAsyncDispos
             progress?.Report($"created {CloneNames.Count} clones of deployment/{_target.Name}: {string.Join(", ", CloneNames)}" +
                 (SweptStale.Count > 0 ? $" (deleted stale {string.Join(", ", SweptStale)})" : ""));
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized)
+        catch (HttpOperationException e) when (KubeConnection.IsRefusal(e))
         {
-            throw new UserInputException(
-                $"{_connection.Where} refused {e.Request.Method} {e.Request.RequestUri.AbsolutePath} ({(int)e.Response.StatusCode}); --parallel needs list, create and delete on deployments: grant the Role in deploy/k8s/rbac", e);
+            throw _connection.Refused(e, "--parallel needs list, create and delete on deployments: grant the Role in deploy/k8s/rbac");
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
@@ -87,18 +85,6 @@ public sealed class DeploymentClonePool : IConcurrentTrialExecutor, IAsyncDispos
         finally
         {
             _creating.Release();
-        }
-    }
-
-    private async Task<V1Deployment> ReadOriginalAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _connection.Client.AppsV1.ReadNamespacedDeploymentAsync(_target.Name, _connection.Namespace, cancellationToken: cancellationToken);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            throw new UserInputException($"deployment/{_target.Name} is not in namespace {_connection.Namespace} at {_connection.Where}; check --namespace and --context", e);
         }
     }
 

@@ -1,16 +1,21 @@
+using Headroom.Runners.Trial;
+
 namespace Headroom.Runners.Kubernetes;
 
 /// <summary>How the Kubernetes runner runs each trial. Intervals are short enough for a kind cluster.</summary>
-public sealed record K8sRunnerOptions
+public sealed record K8sRunnerOptions : TrialOptions
 {
+    /// <summary>Memory is sampled from the runtime's stats URL every second: each read is a request through the cluster's network.</summary>
+    public K8sRunnerOptions()
+    {
+        SampleInterval = TimeSpan.FromSeconds(1);
+    }
+
     /// <summary>The longest a rollout may take before the trial ends as not started (5 min).</summary>
     public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often the Deployment and the pod are read while waiting and during the load (1 s).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How often memory is sampled from the runtime's stats URL (1 s: each read is a request through the cluster's network).</summary>
-    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How often the container's cgroup files are read through <c>exec</c> (1 s; each read is one <c>cat</c> in the
@@ -20,15 +25,6 @@ public sealed record K8sRunnerOptions
 
     /// <summary>How often <c>metrics.k8s.io</c> is asked for the pod's working set (5 s; metrics-server's own window is 15–60 s); null: not at all.</summary>
     public TimeSpan? MetricsInterval { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long to wait for the readiness URL once the rollout is done (60 s).</summary>
-    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>With no load: how long the target runs after it is ready (2 s).</summary>
-    public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>The longest a load may run before the trial is ended (10 min).</summary>
-    public TimeSpan LoadTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The longest the restore at the end (or on Ctrl+C) may take (30 s).</summary>
     public TimeSpan RestoreTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Autorest;
 using k8s.KubeConfigModels;
 
 namespace Headroom.Runners.Kubernetes;
@@ -139,4 +140,25 @@ public sealed record KubeConnection(IKubernetes Client, string Namespace, string
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 
     public void Dispose() => Client.Dispose();
+
+    /// <summary>True for the cluster's 403 and 401: the Role lacks a verb, or the credentials are refused.</summary>
+    public static bool IsRefusal(HttpOperationException e) =>
+        e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized;
+
+    /// <summary>A 403 or 401 as one line: what was refused, and what to do about it.</summary>
+    public UserInputException Refused(HttpOperationException e, string advice) => new(
+        $"{Where} refused {e.Request.Method} {e.Request.RequestUri.AbsolutePath} ({(int)e.Response.StatusCode}); {advice}", e);
+
+    /// <summary>Reads <c>deployment/NAME</c>; a one-line <see cref="UserInputException"/> when it is not there.</summary>
+    public async Task<k8s.Models.V1Deployment> ReadDeploymentAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Client.AppsV1.ReadNamespacedDeploymentAsync(name, Namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new UserInputException($"deployment/{name} is not in namespace {Namespace} at {Where}; check --namespace and --context", e);
+        }
+    }
 }

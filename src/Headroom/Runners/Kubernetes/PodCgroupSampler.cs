@@ -1,4 +1,5 @@
 using Headroom.Cgroups;
+using Headroom.Memory;
 using Headroom.Trials;
 using k8s;
 using k8s.Autorest;
@@ -20,9 +21,8 @@ public sealed class PodCgroupSampler : IAsyncDisposable
     private readonly string _pod;
     private readonly string _container;
     private readonly TimeSpan _interval;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly BackgroundLoop _loop = new();
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _loop;
     private long? _peak;
     private int _readings;
     private CgroupMemoryReading? _latest;
@@ -44,17 +44,7 @@ public sealed class PodCgroupSampler : IAsyncDisposable
     /// <summary>Why there are no (or fewer) readings: refused, no <c>cat</c>, no cgroup files; the last failed exec.</summary>
     public string? Note { get; private set; }
 
-    public void Start(CancellationToken cancellationToken)
-    {
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        _loop = Task.Run(async () =>
-        {
-            using (linked)
-            {
-                await LoopAsync(linked.Token);
-            }
-        }, CancellationToken.None);
-    }
+    public void Start(CancellationToken cancellationToken) => _loop.Start(LoopAsync, cancellationToken);
 
     /// <summary>Completes at the first exec's answer: a reading, or a note that says why there is none.</summary>
     public Task FirstAnswer => _answered.Task;
@@ -207,15 +197,7 @@ public sealed class PodCgroupSampler : IAsyncDisposable
         return line.Length > 160 ? line[..157] + "..." : line;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop;
-        }
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 
     private sealed class StopSampling(string message) : Exception(message);
 }

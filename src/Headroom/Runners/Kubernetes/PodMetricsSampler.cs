@@ -1,3 +1,4 @@
+using Headroom.Memory;
 using Headroom.Trials;
 using k8s;
 using k8s.Autorest;
@@ -9,30 +10,14 @@ namespace Headroom.Runners.Kubernetes;
 /// Polls <c>metrics.k8s.io</c> (metrics-server; what <c>kubectl top pod</c> shows) for the container's working set.
 /// A cluster without the API answers 404 and one whose Role lacks it 403: sampling stops quietly with a
 /// <see cref="Note"/>. A new pod is absent from the list until metrics-server has scraped it (every 15–60 s), so a
-/// short trial may see no reading at all.
+/// short trial may see no reading at all. The selector matches the pod (its ReplicaSet's labels) so the list stays short.
 /// </summary>
-public sealed class PodMetricsSampler : IAsyncDisposable
+public sealed class PodMetricsSampler(KubeConnection connection, string pod, string container, string selector, TimeSpan interval) : IAsyncDisposable
 {
-    private readonly KubeConnection _connection;
-    private readonly string _pod;
-    private readonly string _container;
-    private readonly string _selector;
-    private readonly TimeSpan _interval;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly BackgroundLoop _loop = new();
     private readonly HashSet<DateTime> _windows = [];
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _loop;
     private long? _peak;
-
-    /// <summary>Samples <paramref name="container"/> of <paramref name="pod"/>; <paramref name="selector"/> matches the pod (its ReplicaSet's labels) so the list stays short.</summary>
-    public PodMetricsSampler(KubeConnection connection, string pod, string container, string selector, TimeSpan interval)
-    {
-        _connection = connection;
-        _pod = pod;
-        _container = container;
-        _selector = selector;
-        _interval = interval;
-    }
 
     public const string Source = "metrics.k8s.io working set";
 
@@ -43,17 +28,7 @@ public sealed class PodMetricsSampler : IAsyncDisposable
 
     public string? Note { get; private set; }
 
-    public void Start(CancellationToken cancellationToken)
-    {
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        _loop = Task.Run(async () =>
-        {
-            using (linked)
-            {
-                await LoopAsync(linked.Token);
-            }
-        }, CancellationToken.None);
-    }
+    public void Start(CancellationToken cancellationToken) => _loop.Start(LoopAsync, cancellationToken);
 
     /// <summary>Completes when the first read has been answered (with a window or not).</summary>
     public Task FirstAnswer => _answered.Task;
@@ -66,7 +41,7 @@ public sealed class PodMetricsSampler : IAsyncDisposable
     {
         try
         {
-            using var timer = new PeriodicTimer(_interval);
+            using var timer = new PeriodicTimer(interval);
             do
             {
                 var goOn = await ReadAsync(cancellationToken);
@@ -96,8 +71,8 @@ public sealed class PodMetricsSampler : IAsyncDisposable
         {
             // The client's GetKubernetesPodsMetricsByNamespaceAsync makes this call without a label selector or a
             // cancellation token; this is the same request, narrowed to the pod's ReplicaSet.
-            list = await _connection.Client.CustomObjects.ListNamespacedCustomObjectAsync<PodMetricsList>(
-                "metrics.k8s.io", "v1beta1", _connection.Namespace, "pods", labelSelector: _selector, cancellationToken: cancellationToken);
+            list = await connection.Client.CustomObjects.ListNamespacedCustomObjectAsync<PodMetricsList>(
+                "metrics.k8s.io", "v1beta1", connection.Namespace, "pods", labelSelector: selector, cancellationToken: cancellationToken);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
@@ -114,14 +89,14 @@ public sealed class PodMetricsSampler : IAsyncDisposable
             Note = $"the last metrics read failed: {e.Message}";
             return true;
         }
-        var usage = list.Items?.FirstOrDefault(p => p.Metadata?.Name == _pod)?
-            .Containers?.FirstOrDefault(c => c.Name == _container)?.Usage;
+        var usage = list.Items?.FirstOrDefault(p => p.Metadata?.Name == pod)?
+            .Containers?.FirstOrDefault(c => c.Name == container)?.Usage;
         if (usage is not null && usage.TryGetValue("memory", out var memory))
         {
             var bytes = memory.ToInt64();
             Interlocked.Exchange(ref _latestBox, bytes);
             _peak = Math.Max(_peak ?? 0, bytes);
-            var window = list.Items!.First(p => p.Metadata?.Name == _pod).Timestamp ?? DateTime.UtcNow;
+            var window = list.Items!.First(p => p.Metadata?.Name == pod).Timestamp ?? DateTime.UtcNow;
             lock (_windows)
             {
                 _windows.Add(window);
@@ -131,13 +106,5 @@ public sealed class PodMetricsSampler : IAsyncDisposable
         return true;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop;
-        }
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 }

@@ -1,25 +1,15 @@
+using Headroom.Runners.Trial;
+
 namespace Headroom.Runners.Local;
 
 /// <summary>How the local runner runs each trial. Every default here is what <c>headroom run --help</c> prints.</summary>
-public sealed record LocalRunnerOptions
+public sealed record LocalRunnerOptions : TrialOptions
 {
     /// <summary>Below this no process starts at all (a shell alone needs ~1 MiB, a Go hello-world ~3 MiB).</summary>
     public const long LimitFloorBytes = 4L * 1024 * 1024;
 
-    /// <summary>How often every sampler is read (100 ms).</summary>
-    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(100);
-
     /// <summary>False (the default): evict the target's files from the page cache first, as in a fresh container.</summary>
     public bool Warm { get; init; }
-
-    /// <summary>How long to wait for the readiness URL (60 s).</summary>
-    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>With no load: how long the target runs after it is ready (2 s).</summary>
-    public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>The longest a load may run before the trial is ended (10 min).</summary>
-    public TimeSpan LoadTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>SIGTERM, then SIGKILL after this long (5 s), as a kubelet's termination grace period.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
@@ -32,6 +22,4 @@ public sealed record LocalRunnerOptions
 
     /// <summary>Read .NET event counters through the diagnostics IPC when the target is a .NET process (on).</summary>
     public bool DotnetCounters { get; init; } = true;
-
-    public ThrashingSettings Thrashing { get; init; } = new();
 }

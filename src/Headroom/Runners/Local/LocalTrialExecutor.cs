@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Headroom.Cgroups;
+using Headroom.Runners.Trial;
 using Headroom.Trials;
 
 namespace Headroom.Runners.Local;
@@ -75,22 +76,12 @@ public sealed class LocalTrialExecutor : ITrialExecutor
             {
                 cpu = placement.CpuCgroups!.Apply(cgroup, cpus);
             }
-            var eviction = _options.Warm
-                ? null
-                : PageCacheEvictor.Evict(launch.Files.Count > 0 ? launch.Files : TargetFiles.ForCommand(launch.Command, launch.WorkingDirectory));
-            progress?.Report(eviction is null ? "warm start (page cache left as it is)" : $"cold start: evicted {eviction.Files} files ({eviction.Bytes / 1048576.0:0.0} MiB) from the page cache");
-            await using var run = new LocalTrialRun(request, launch, placement, cgroup, cpu, _load, _options, progress);
-            var result = await run.ExecuteAsync(cancellationToken);
-            return result with
-            {
-                WallTime = wall.Elapsed,
-                Details = result.Details with
-                {
-                    Target = _target.Describe(),
-                    ColdStart = eviction is not null,
-                    Eviction = eviction is null ? "warm: page cache left as it was" : $"cold: {eviction.Files} files, {eviction.Bytes / 1048576.0:0.0} MiB evicted",
-                },
-            };
+            var cold = ColdStart.Evict(_options.Warm, launch.Files.Count > 0 ? launch.Files : TargetFiles.ForCommand(launch.Command, launch.WorkingDirectory));
+            progress?.Report(cold.Progress);
+            var knobs = request.Knobs.Render(request.Limit);
+            await using var host = new LocalTrialHost(launch, knobs, request.Limit?.Bytes, placement, cgroup, cpu, _options);
+            var result = await TrialLoop.RunAsync(host, new TrialSetup(request, launch, _target.Describe(), _load, cold), _options, progress, cancellationToken);
+            return result with { WallTime = wall.Elapsed };
         }
         finally
         {

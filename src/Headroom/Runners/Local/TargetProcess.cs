@@ -11,11 +11,13 @@ namespace Headroom.Runners.Local;
 public sealed class TargetProcess : IAsyncDisposable
 {
     private readonly RunningProcess _process;
+    private readonly string? _temp;
     private int _disposed;
 
-    private TargetProcess(RunningProcess process)
+    private TargetProcess(RunningProcess process, string? temp)
     {
         _process = process;
+        _temp = temp;
         Exited = Task.Run(async () =>
         {
             var result = await process.WaitForExitAsync(CancellationToken.None);
@@ -74,7 +76,7 @@ public sealed class TargetProcess : IAsyncDisposable
             StopSignal = StopSignal.Terminate,
             MaxCapturedChars = 64_000,
         };
-        return new TargetProcess(ProcessRunner.Start(spec));
+        return new TargetProcess(ProcessRunner.Start(spec), environment.GetValueOrDefault("TMPDIR"));
     }
 
     /// <summary>SIGTERM, the grace period, then SIGKILL of the tree, as a kubelet stops a container.</summary>
@@ -117,6 +119,10 @@ public sealed class TargetProcess : IAsyncDisposable
         finally
         {
             await _process.DisposeAsync();
+            if (HasExited)
+            {
+                RuntimeLeftovers.RemoveFor(Pid, _temp);
+            }
         }
     }
 }

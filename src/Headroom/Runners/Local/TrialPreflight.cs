@@ -7,11 +7,7 @@ public static class TrialPreflight
 {
     public static void Check(TrialRequest request, TargetLaunch launch)
     {
-        if (request.Limit is { } limit && limit.Bytes < LocalRunnerOptions.LimitFloorBytes)
-        {
-            throw new UserInputException(
-                $"limit {limit} is below the floor of {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)}, the least in which a process can start at all; use 4Mi or more");
-        }
+        CheckLimit(request);
         if (launch.Command.Count == 0)
         {
             throw new UserInputException("no command to run; give one after '--'");
@@ -27,6 +23,16 @@ public static class TrialPreflight
                 throw new UserInputException(
                     $"port {url.Port} of {url} is already in use by another process; stop it or start the target on another port");
             }
+        }
+    }
+
+    /// <summary>Any runner: a limit below the floor at which no process starts at all.</summary>
+    public static void CheckLimit(TrialRequest request)
+    {
+        if (request.Limit is { } limit && limit.Bytes < LocalRunnerOptions.LimitFloorBytes)
+        {
+            throw new UserInputException(
+                $"limit {limit} is below the floor of {new Limits.MemoryQuantity(LocalRunnerOptions.LimitFloorBytes)}, the least in which a process can start at all; use 4Mi or more");
         }
     }
 }
