@@ -76,7 +76,7 @@ public class ParserPropertyTests
 
     [Fact]
     public void GoDuration_AnyText_NeverThrows() =>
-        Text.Sample(text => Bounded(() => GoDuration.TryParse(text, out _), TimeSpan.FromSeconds(1)), iter: Iterations);
+        Text.Sample(text => Bounded(() => _ = GoDuration.TryParse(text, out _), TimeSpan.FromSeconds(1)), iter: Iterations);
 
     [Fact]
     public void GoDuration_WholeMilliseconds_RoundTrip() =>
@@ -185,7 +185,7 @@ public class ParserPropertyTests
     public void StudyName_AnyText_IsASafeFileName() =>
         Gen.String.Sample(name =>
         {
-            var safe = Experiments.StudyFolder.SafeName(name);
+            var safe = global::Headroom.Experiments.StudyFolder.SafeName(name);
             Assert.InRange(safe.Length, 1, 64);
             Assert.Equal(safe, Path.GetFileName(safe));
             Assert.DoesNotContain("..", safe, StringComparison.Ordinal);

@@ -116,7 +116,10 @@ public sealed class PostgresSalesApiFixture : SalesApiFixture
         {
             // Owner-only, as the service demands of a key file.
             await File.WriteAllTextAsync(KeyFile, rsa.ExportPkcs8PrivateKeyPem(), ct);
-            File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
         }
         _postgres = await PostgresServer.StartAsync(ct);
         return ["--db-postgres", _postgres.ConnectionString, "--keys-path", KeyFile];

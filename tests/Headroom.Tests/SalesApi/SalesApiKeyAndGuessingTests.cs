@@ -7,6 +7,7 @@ using Headroom.Tests.Support;
 namespace Headroom.Tests.SalesApi;
 
 /// <summary>The C# sample refuses a signing key another user could have planted, and slows password guessing.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SalesApiKeyAndGuessingTests(SqliteSalesApiFixture service) : IClassFixture<SqliteSalesApiFixture>, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("headroom-sales-keys-").FullName;
