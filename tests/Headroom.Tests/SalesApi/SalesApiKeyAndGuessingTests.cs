@@ -83,7 +83,7 @@ public sealed class SalesApiKeyAndGuessingTests(SqliteSalesApiFixture service) :
         var answered = statuses.Count(s => s != HttpStatusCode.TooManyRequests);
         var allowed = 20 + 5 * (int)Math.Ceiling(clock.Elapsed.TotalSeconds) + 1;
         Assert.True(answered <= allowed, $"{answered} of 50 guesses answered in {clock.Elapsed.TotalSeconds:0.0} s; the limit allows {allowed}");
-        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        // No "some were 429" check: on a machine so loaded that each check takes 200 ms, guesses never outrun 5/s.
         Assert.DoesNotContain(HttpStatusCode.OK, statuses);
     }
 
