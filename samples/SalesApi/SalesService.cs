@@ -54,6 +54,7 @@ public static class SalesService
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<ServiceCounters>();
+        TokenRateLimit.Add(builder.Services);
 
         await using var app = builder.Build();
         using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -68,6 +69,7 @@ public static class SalesService
         }
 
         app.Use(SplitByPortAndCount(options, app.Services.GetRequiredService<ServiceCounters>(), app.Logger));
+        app.UseRateLimiter();
         MapApi(app);
         app.MapGet("/debug/vars", DebugEndpoints.VarsAsync);
         app.MapGet("/metrics", DebugEndpoints.MetricsAsync);
@@ -93,7 +95,7 @@ public static class SalesService
 
     private static void MapApi(WebApplication app)
     {
-        app.MapGet("/v1/users/token/{kid}", TokenEndpoint.HandleAsync);
+        app.MapGet("/v1/users/token/{kid}", TokenEndpoint.HandleAsync).RequireRateLimiting(TokenEndpoint.RateLimitPolicy);
         app.MapGet("/v1/users", UsersEndpoint.HandleAsync);
         app.MapGet("/v1/readiness", HealthEndpoints.ReadinessAsync);
         app.MapGet("/v1/liveness", HealthEndpoints.Liveness);

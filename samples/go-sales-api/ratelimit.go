@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-// The token endpoint's limit per client address: a burst of 10, then 2 a second. Each PBKDF2 check costs ~35 ms of
+// The token endpoint's limit per client address: a burst of 20, then 5 a second. Each PBKDF2 check costs ~35 ms of
 // CPU, so without a limit one client guesses ~30 passwords a second; the article's load asks for one token per run.
 const (
-	tokenBurst     = 10
-	tokenPerSecond = 2
+	tokenBurst     = 20
+	tokenPerSecond = 5
 	// Buckets idle this long are full again and are dropped, so the map holds only recent clients.
 	tokenIdle = tokenBurst / tokenPerSecond * time.Second
 )

@@ -8,6 +8,9 @@ namespace SalesApi.Api;
 /// <summary><c>GET /v1/users/token/{kid}</c>: HTTP Basic auth (email:password) in, <c>{"token":"&lt;JWT&gt;"}</c> out.</summary>
 public static class TokenEndpoint
 {
+    /// <summary>The rate limiter policy on this endpoint (see <see cref="TokenRateLimit"/>).</summary>
+    public const string RateLimitPolicy = "token";
+
     public static async Task<IResult> HandleAsync(string kid, HttpContext context, UserStore users, TokenService tokens, CancellationToken ct)
     {
         if (kid != tokens.Kid)
@@ -20,8 +23,10 @@ public static class TokenEndpoint
             return ApiErrors.Unauthorized("must provide email and password in Basic auth");
         }
         var credentials = await users.FindCredentialsAsync(email, ct);
-        // Unknown user and wrong password get the same answer, so the endpoint does not tell which emails exist.
-        if (credentials is null || !PasswordHash.Verify(password, credentials.PasswordHash))
+        // Unknown user and wrong password get the same answer in the same time (an unknown user is checked against a
+        // dummy hash of the same work factor), so the endpoint tells neither by its words nor by its timing which
+        // emails exist.
+        if (!PasswordHash.Verify(password, credentials?.PasswordHash ?? PasswordHash.Dummy) || credentials is null)
         {
             return ApiErrors.Unauthorized("authentication failed");
         }

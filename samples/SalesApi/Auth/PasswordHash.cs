@@ -13,6 +13,9 @@ public static class PasswordHash
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
+    /// <summary>A hash of a random password with the same work factor, to check unknown users against.</summary>
+    public static string Dummy { get; } = Create(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+
     public static string Create(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);

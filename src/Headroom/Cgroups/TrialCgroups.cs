@@ -113,12 +113,56 @@ public sealed partial class TrialCgroups
             {
                 continue;
             }
-            if (await open(directory).DestroyAsync(cancellationToken))
+            var owner = int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            var cgroup = open(directory);
+            IReadOnlyList<int> targets;
+            try
+            {
+                targets = cgroup.ReadPids();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                targets = [];
+            }
+            if (await cgroup.DestroyAsync(cancellationToken))
             {
                 removed.Add(Path.GetFileName(directory));
             }
+            RemoveLeftovers(owner, targets);
         }
         return removed;
+    }
+
+    /// <summary>The start of the name of a temporary folder a run with pid <paramref name="owner"/> gives its target.</summary>
+    public static string DataFolderPrefix(int owner) => string.Create(CultureInfo.InvariantCulture, $"headroom-{owner}-");
+
+    /// <summary>
+    /// What a SIGKILLed run leaves besides its cgroup: the targets' data folders (holding a private key) and the .NET
+    /// diagnostic sockets of the targets it swept.
+    /// </summary>
+    private static void RemoveLeftovers(int owner, IReadOnlyList<int> targets)
+    {
+        var temp = Path.GetTempPath();
+        var leftovers = Directory.EnumerateDirectories(temp, DataFolderPrefix(owner) + "*")
+            .Concat(targets.SelectMany(pid => Directory.EnumerateFiles(temp, string.Create(CultureInfo.InvariantCulture, $"dotnet-diagnostic-{pid}-*-socket"))));
+        foreach (var leftover in leftovers)
+        {
+            try
+            {
+                if (Directory.Exists(leftover))
+                {
+                    Directory.Delete(leftover, recursive: true);
+                }
+                else
+                {
+                    File.Delete(leftover);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left for the user; it is in the temporary folder, named after the dead run.
+            }
+        }
     }
 
     private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");

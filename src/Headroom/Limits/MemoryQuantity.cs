@@ -16,6 +16,9 @@ public readonly record struct MemoryQuantity(long Bytes) : IComparable<MemoryQua
 
     public double Mebibytes => Bytes / (double)Mebibyte;
 
+    /// <summary>The largest quantity accepted (1Ei).</summary>
+    public const long MaxBytes = 1L << 60;
+
     /// <summary>Parses a Kubernetes quantity; throws <see cref="UserInputException"/> with a one-line reason when it is not one.</summary>
     public static MemoryQuantity Parse(string text, string what = "memory quantity")
     {
@@ -49,9 +52,10 @@ public readonly record struct MemoryQuantity(long Bytes) : IComparable<MemoryQua
             error = "it must be greater than zero";
             return false;
         }
-        if (value > long.MaxValue)
+        // The Kubernetes parser clamps what it cannot hold (99999999Ti came back as 8Ei): refuse instead of guessing.
+        if (value > MaxBytes)
         {
-            error = "it is too large";
+            error = "it is too large: at most 1Ei, far beyond any machine";
             return false;
         }
         quantity = new MemoryQuantity((long)decimal.Ceiling(value));

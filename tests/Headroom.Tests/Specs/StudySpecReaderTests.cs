@@ -93,7 +93,7 @@ public class StudySpecReaderTests
     [InlineData("knobSets:\n  - name: x\n    env: { A: \"{limt}\" }\n", "headroom.yaml: knob set 'x': A='{limt}' has an unknown placeholder")]
     [InlineData("runtime: rust\n", "unknown runtime 'rust'; use one of go, dotnet, jvm, node")]
     [InlineData("target:\n  command: x\n  image: y\n", "headroom.yaml: target needs exactly one of 'command' or 'image'")]
-    [InlineData("confirm: 0\n", "--confirm must be at least 1 (got 0)")]
+    [InlineData("confirm: 0\n", "headroom.yaml: confirm must be from 1 to 39 (got 0)")]
     public void Parse_Mistakes_AreOneLineUserErrors(string yaml, string expectedStart)
     {
         var error = Assert.Throws<UserInputException>(() => StudySpecReader.Parse(yaml));
