@@ -83,8 +83,11 @@ internal static class ThirdPartyServices
     {
         Require("nginx");
         // nginx's worker drops root for nobody/www-data, and a temp folder is made 0700: the worker could not read the file.
-        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-            UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
         var port = FreePort.Next();
         File.WriteAllText(System.IO.Path.Combine(folder, "index.html"), new string('x', 4096));
         var config = System.IO.Path.Combine(folder, "nginx.conf");
