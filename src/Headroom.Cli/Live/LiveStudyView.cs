@@ -98,7 +98,7 @@ internal sealed class LiveStudyView(long? plannedRequests) : IProgress<StudyProg
     private string TrialLine(TrialRequest request)
     {
         var limit = request.Limit?.ToString() ?? "unlimited";
-        return $"[bold]trial {(_progress?.Trial ?? 0) + 1}[/]: limit [bold]{Markup.Escape(limit)}[/], knobs {Markup.Escape(request.Knobs.Describe())}, [yellow]{Markup.Escape(PhaseText())}[/]";
+        return $"[bold]trial {(_progress?.Trial ?? 0) + 1}[/]: limit [bold]{Markup.Escape(limit)}[/], knobs {Markup.Escape(request.Limit is { } at ? request.Knobs.Describe(at) : request.Knobs.Describe())}, [yellow]{Markup.Escape(PhaseText())}[/]";
     }
 
     private string PhaseText() => _latest?.Phase switch

@@ -35,4 +35,9 @@ public sealed record KnobSet(string Name, IReadOnlyDictionary<string, string> En
     public string Describe() => Environment.Count == 0
         ? Name
         : string.Create(CultureInfo.InvariantCulture, $"{Name} ({string.Join(", ", Environment.Select(kv => $"{kv.Key}={KnobTemplate.Words(kv.Value)}"))})");
+
+    /// <summary>How the knob set reads for one trial: its values at <paramref name="limit"/> (<c>dotnet (DOTNET_GCHeapHardLimit=2800000)</c>).</summary>
+    public string Describe(MemoryQuantity limit) => Environment.Count == 0
+        ? Name
+        : string.Create(CultureInfo.InvariantCulture, $"{Name} ({string.Join(", ", Environment.Select(kv => $"{kv.Key}={KnobTemplate.Render(kv.Value, limit)}"))})");
 }

@@ -145,7 +145,7 @@ public sealed class ExperimentCommandsTests : IDisposable
     {
         var (code, _, error) = await RunAsync("edge", "--confirm", "0");
 
-        Assert.Equal((2, "headroom: --confirm must be at least 1 (got 0)\n"), (code, error));
+        Assert.Equal((2, "headroom: --confirm must be from 1 to 39 (got 0)\n"), (code, error));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class LiveStudyViewTests
         var frame = Frame(view);
 
         Assert.Contains("edge: 3 of ~20 trials done, ETA 00:01:35", frame);
-        Assert.Contains("trial 4: limit 40Mi, knobs dotnet (DOTNET_GCHeapHardLimit={limit:hex}), load 500 of 1,000", frame);
+        Assert.Contains("trial 4: limit 40Mi, knobs dotnet (DOTNET_GCHeapHardLimit=2800000), load 500 of 1,000", frame);
         // 30 of 40 MiB: three quarters of the 32-cell bar filled.
         Assert.Contains($"charged {new string('█', 24)}{new string('░', 8)} 30.0 MiB of 40Mi (75 %)", frame);
         Assert.Contains("500 req/s so far, major faults +60", frame);

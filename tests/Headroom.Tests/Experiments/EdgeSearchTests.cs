@@ -306,6 +306,6 @@ public class EdgeSearchTests
     public void Options_ConfirmZero_IsAUserError()
     {
         var error = Assert.Throws<UserInputException>(() => new EdgeSearchOptions { Confirm = 0 }.Validate());
-        Assert.Equal("--confirm must be at least 1 (got 0)", error.Message);
+        Assert.Equal("--confirm must be from 1 to 39 (got 0)", error.Message);
     }
 }

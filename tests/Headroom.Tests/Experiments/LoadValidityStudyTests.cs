@@ -27,8 +27,13 @@ public sealed class LoadValidityStudyTests : IDisposable
         return path;
     }
 
+    // The run's lock files and the cold set (the files evicted before each trial, found before the baseline) are part
+    // of the plan a resume reuses, not results.
     private static string[] FilesIn(string folder) =>
-        [.. Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        [.. Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)
+            .Where(name => name is not (Headroom.Experiments.StudyFolderLock.LockFile or Headroom.Experiments.StudyFolderLock.OwnerFile
+                or Headroom.Runners.Local.ColdSet.FileName))
+            .Order(StringComparer.Ordinal)!];
 
     [Fact]
     public async Task Study_LoadOnAWrongPort_Exit2NamingTheRefusal_OnlyThePlanWritten()
