@@ -28,8 +28,11 @@ public sealed class HttpStatsSource(HttpClient http, Uri url, TimeSpan interval)
             LastError = null;
             return figures;
         }
-        catch (UserInputException e) when (!cancellationToken.IsCancellationRequested)
+        catch (UserInputException e)
         {
+            // A read that failed while its trial was being cancelled (the target killed, the window ended) is the
+            // cancellation, not a wrong URL: it must not end the study as bad input.
+            cancellationToken.ThrowIfCancellationRequested();
             LastError = e.Message;
             return null;
         }
