@@ -303,6 +303,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             var revision = Revision();
             var hash = Hash(revision);
             var podName = $"sales-{hash}-x2k8q";
+            if (KubeletApi(method, path, podName) is { } kubelet)
+            {
+                return kubelet;
+            }
             switch (method, path)
             {
                 case ("GET", deploymentPath):
