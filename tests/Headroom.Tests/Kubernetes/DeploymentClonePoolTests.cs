@@ -84,7 +84,7 @@ public class DeploymentClonePoolTests
         }
 
         Assert.Empty(fake.OtherDeployments);
-        Assert.Equal(2, fake.Requests.Count(r => r.Method == "DELETE"));
+        Assert.Equal(2, fake.Requests.Count(r => r.Method == "DELETE" && r.Path.Contains("/deployments/", StringComparison.Ordinal)));
         Assert.DoesNotContain(fake.Requests, PatchesOriginal);
     }
 

@@ -158,6 +158,8 @@ public class K8sObservationTests
         Assert.True(cgroup.Readings > 0, "the failed first execs stopped the sampling");
         Assert.Equal(52 * 1024 * 1024, cgroup.PeakBytes);
         Assert.True(fake.Requests.Count(r => r.Method == "EXEC") > 3);
+        // Which node, kernel, runtime and cgroup version the trial had (mixed node pools differ in them).
+        Assert.EndsWith(", node kind-control-plane (kernel 6.8.0-1017-azure, containerd://1.7.18, cgroup v2)", result.Details.Runner, StringComparison.Ordinal);
     }
 
     [Fact]

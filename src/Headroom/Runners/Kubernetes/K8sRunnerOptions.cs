@@ -70,6 +70,15 @@ public sealed record K8sRunnerOptions : TrialOptions
     /// </summary>
     public bool AllowLiveReplicas { get; init; }
 
+    /// <summary>
+    /// <c>--clone-pvc-as-emptydir</c>: give <c>--parallel</c> clones an emptyDir where the Deployment mounts a
+    /// PersistentVolumeClaim (refused otherwise).
+    /// </summary>
+    public bool PvcAsEmptyDir { get; init; }
+
+    /// <summary>How often a <c>--parallel</c> run renews its <see cref="RunLease"/> (20 s; the lease lasts 60 s).</summary>
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>How many times a trial whose pod the cluster took away (deleted, drained, preempted) is run again (2).</summary>
     public int InterruptedReruns { get; init; } = 2;
 

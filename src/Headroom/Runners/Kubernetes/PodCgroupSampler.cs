@@ -31,6 +31,8 @@ public sealed class PodCgroupSampler : IAsyncDisposable
     private long? _peak;
     private int _readings;
     private CgroupMemoryReading? _latest;
+    private CgroupMemoryReading? _first;
+    private CgroupMemoryReading? _lastGood;
 
     public PodCgroupSampler(KubeConnection connection, string pod, string container, TimeSpan interval, TimeSpan timeout)
     {
@@ -43,6 +45,15 @@ public sealed class PodCgroupSampler : IAsyncDisposable
 
     /// <summary>The last reading; null while the exec fails (the container is restarting) or before the first.</summary>
     public CgroupMemoryReading? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>The first reading of the trial (its <c>memory.events</c> before the load); null before it.</summary>
+    public CgroupMemoryReading? First => Volatile.Read(ref _first);
+
+    /// <summary>The last reading that succeeded (its <c>memory.events</c> at the end).</summary>
+    public CgroupMemoryReading? LastGood => Volatile.Read(ref _lastGood);
+
+    /// <summary>The container's cgroup version (v1, v2) once the exec has found it.</summary>
+    public string? Version { get; private set; }
 
     /// <summary>What was read: <c>cgroup v2 through exec</c> (or v1); empty until the layout is known.</summary>
     public string Source { get; private set; } = "cgroup through exec";
@@ -73,6 +84,7 @@ public sealed class PodCgroupSampler : IAsyncDisposable
                 }
             }
             var (version, numbers, keyed) = layout.Value;
+            Version = version;
             Source = $"cgroup {version} through exec ({string.Join(", ", numbers.Concat(keyed))})";
             var files = numbers.Concat(keyed).Select(f => (version == "v2" ? V2 : V1) + f).ToArray();
             do
@@ -87,6 +99,8 @@ public sealed class PodCgroupSampler : IAsyncDisposable
                 {
                     var reading = Parse(version, numbers, keyed, stdout);
                     Volatile.Write(ref _latest, reading);
+                    Interlocked.CompareExchange(ref _first, reading, null);
+                    Volatile.Write(ref _lastGood, reading);
                     _peak = Math.Max(_peak ?? 0, Math.Max(reading.PeakBytes ?? 0, reading.UsageBytes));
                     _readings++;
                 }

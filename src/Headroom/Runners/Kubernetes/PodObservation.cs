@@ -66,6 +66,15 @@ public sealed class PodObservation : IAsyncDisposable
     /// </summary>
     public CgroupMemoryReading? Cgroup() => _cgroup?.Latest ?? _summary?.Latest;
 
+    /// <summary>The container's cgroup at the trial's first and last exec reading (their <c>memory.events</c>); nulls without exec.</summary>
+    public (CgroupMemoryReading? First, CgroupMemoryReading? Last) Events() => (_cgroup?.First, _cgroup?.LastGood);
+
+    /// <summary>The container's cgroup version, where an exec found it.</summary>
+    public string? CgroupVersion => _cgroup?.Version;
+
+    /// <summary>The container's highest usage read: from its cgroup, else from the kubelet.</summary>
+    public long? PeakUsage() => _cgroup?.Peak().PeakBytes ?? _summary?.Peak().PeakBytes;
+
     /// <summary>For <see cref="MemorySampler.WorkingSet"/>: the latest working set from metrics.k8s.io.</summary>
     public long? WorkingSet() => _metrics?.Latest;
 

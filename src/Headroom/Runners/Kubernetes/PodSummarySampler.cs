@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Nodes;
 using Headroom.Cgroups;
 using Headroom.Memory;
 using Headroom.Trials;
@@ -81,11 +81,11 @@ public sealed class PodSummarySampler(KubeConnection connection, string node, st
     /// <summary>One read; false when the API server refuses the proxy to us (stop asking).</summary>
     private async Task<bool> ReadAsync(CancellationToken cancellationToken)
     {
-        Summary? summary;
+        JsonNode? summary;
         try
         {
             await using var stream = await connection.Client.CoreV1.ConnectGetNodeProxyWithPathAsync(node, "stats/summary", cancellationToken: cancellationToken);
-            summary = await JsonSerializer.DeserializeAsync<Summary>(stream, cancellationToken: cancellationToken);
+            summary = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized)
         {
@@ -97,18 +97,21 @@ public sealed class PodSummarySampler(KubeConnection connection, string node, st
             Note = $"the last kubelet summary read failed: {e.Message}";
             return true;
         }
-        var memory = summary?.Pods?.FirstOrDefault(p => p.PodRef?.Name == pod && p.PodRef.Namespace == connection.Namespace)?
-            .Containers?.FirstOrDefault(c => c.Name == container)?.Memory;
-        if (memory?.UsageBytes is not { } usage)
+        var memory = summary?["pods"]?.AsArray()
+            .FirstOrDefault(p => p?["podRef"]?["name"]?.GetValue<string>() == pod && p["podRef"]?["namespace"]?.GetValue<string>() == connection.Namespace)?
+            ["containers"]?.AsArray().FirstOrDefault(c => c?["name"]?.GetValue<string>() == container)?["memory"];
+        if (memory?["usageBytes"]?.GetValue<long>() is not { } usage)
         {
             Volatile.Write(ref _latest, null);
             return true;
         }
-        Volatile.Write(ref _latest, Reading(memory, usage));
+        Volatile.Write(ref _latest, Reading(usage, memory["workingSetBytes"]?.GetValue<long>(), memory["rssBytes"]?.GetValue<long>(), memory["majorPageFaults"]?.GetValue<long>()));
         _peak = Math.Max(_peak ?? 0, usage);
+        var time = memory["time"]?.GetValue<string>() is { } text
+            && DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal, out var at) ? at : DateTime.UtcNow;
         lock (_times)
         {
-            _times.Add(memory.Time ?? DateTime.UtcNow);
+            _times.Add(time);
         }
         Note = null;
         return true;
@@ -120,34 +123,13 @@ public sealed class PodSummarySampler(KubeConnection connection, string node, st
     /// the inactive file pages are usage − working set and the active ones what the working set has beyond RSS. No
     /// peak, failcnt or OOM counts: the Summary API has none.
     /// </summary>
-    internal static CgroupMemoryReading Reading(MemoryStats memory, long usage)
+    internal static CgroupMemoryReading Reading(long usage, long? workingSetBytes, long? rssBytes, long? majorPageFaults)
     {
-        var rss = memory.RssBytes ?? 0;
-        var workingSet = memory.WorkingSetBytes ?? usage;
+        var rss = rssBytes ?? 0;
+        var workingSet = workingSetBytes ?? usage;
         return new CgroupMemoryReading(usage, null, rss, Math.Max(0, usage - rss), Math.Max(0, workingSet - rss), Math.Max(0, usage - workingSet),
-            memory.MajorPageFaults ?? 0, null, null, null);
+            majorPageFaults ?? 0, null, null, null);
     }
 
     public ValueTask DisposeAsync() => _loop.DisposeAsync();
-
-    internal sealed record Summary([property: JsonPropertyName("pods")] IReadOnlyList<PodStats>? Pods);
-
-    internal sealed record PodStats(
-        [property: JsonPropertyName("podRef")] PodReference? PodRef,
-        [property: JsonPropertyName("containers")] IReadOnlyList<ContainerStats>? Containers);
-
-    internal sealed record PodReference(
-        [property: JsonPropertyName("name")] string? Name,
-        [property: JsonPropertyName("namespace")] string? Namespace);
-
-    internal sealed record ContainerStats(
-        [property: JsonPropertyName("name")] string? Name,
-        [property: JsonPropertyName("memory")] MemoryStats? Memory);
-
-    internal sealed record MemoryStats(
-        [property: JsonPropertyName("time")] DateTime? Time,
-        [property: JsonPropertyName("usageBytes")] long? UsageBytes,
-        [property: JsonPropertyName("workingSetBytes")] long? WorkingSetBytes,
-        [property: JsonPropertyName("rssBytes")] long? RssBytes,
-        [property: JsonPropertyName("majorPageFaults")] long? MajorPageFaults);
 }
