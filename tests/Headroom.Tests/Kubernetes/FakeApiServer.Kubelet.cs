@@ -26,10 +26,13 @@ internal sealed partial class FakeApiServer
     private int _execs;
 
     /// <summary>
-    /// After this many requests a process in the container other than its main one is OOM-killed at the limit: the
-    /// cgroup's memory.events says <c>oom 1, oom_kill 1</c>, the container runs on (no restart, no reason).
+    /// After this many reads of memory.events a process in the container other than its main one is OOM-killed at the
+    /// limit: the file says <c>oom 1, oom_kill 1</c> from then on, the container runs on (no restart, no reason).
+    /// Counted in reads, not requests, so the runner's first reading comes before it whatever the load's pace.
     /// </summary>
-    public int? OtherProcessOomAfterRequests { get; set; }
+    public int? OtherProcessOomAfterReads { get; set; }
+
+    private int _eventsReads;
 
     /// <summary>The OOM kill of <see cref="OomAfterRequests"/> is the node's OOM killer's: the kubelet records SystemOOM on the Node.</summary>
     public bool NodeOom { get; set; }
@@ -43,7 +46,7 @@ internal sealed partial class FakeApiServer
     private bool _livenessKilled;
 
     /// <summary>memory.events as the kernel writes it (Documentation/admin-guide/cgroup-v2.rst: oom, oom_kill, oom_group_kill).</summary>
-    private string MemoryEvents() => OtherProcessOomAfterRequests is { } n && _work >= n
+    private string MemoryEvents() => OtherProcessOomAfterReads is { } n && ++_eventsReads > n
         ? "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\noom_group_kill 0\n"
         : "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n";
 

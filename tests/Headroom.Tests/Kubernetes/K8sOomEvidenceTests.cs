@@ -23,21 +23,6 @@ public class K8sOomEvidenceTests
     }
 
     [Fact]
-    public async Task AProcessOtherThanTheMainOne_OomKilled_NoRestart_IsOomKilled_NotSurvived()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var fake = await FakeApiServer.StartAsync(ct);
-        fake.CgroupVersion = 2;
-        fake.OtherProcessOomAfterRequests = 10;
-
-        var result = await TrialAsync(fake, "-c 1 -z 1500ms", fake.FastOptions() with { CgroupInterval = TimeSpan.FromMilliseconds(50) });
-
-        Assert.Equal(TrialOutcome.OomKilled, result.Outcome);
-        Assert.Equal("pod sales-5c4d2f8b9-x2k8q: alive after the load, restarts 0->0; but memory.events oom_kill 0->1 with no restart: a process other than the container's main one was OOM-killed at the limit",
-            result.Evidence);
-    }
-
-    [Fact]
     public async Task NodeOomKill_TheKubeletsSystemOomEvent_IsCrashed_NotTheLimitsOomKill()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -42,7 +42,7 @@ public static class OomEvidence
             && events.LastOrDefault(e => e.Reason == "Killing" && e.Message.Contains("failed liveness probe", StringComparison.Ordinal)) is { } killing)
         {
             var share = lastUsage is { } used && limit is { } max and > 0 ? (double)used / max : (double?)null;
-            var at = share is { } s ? string.Create(CultureInfo.InvariantCulture, $" at {s:P0} of its limit") : "";
+            var at = share is { } s ? string.Create(CultureInfo.InvariantCulture, $" at {s * 100:0}% of its limit") : "";
             return share >= NearLimit
                 ? (TrialOutcome.Thrashing, $"{evidence}; killed by the kubelet after failing its liveness probe{at}: too slow to answer at this limit ({killing.Message})")
                 : (outcome, $"{evidence}; killed by the kubelet after failing its liveness probe{at} ({killing.Message})");
