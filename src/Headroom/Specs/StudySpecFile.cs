@@ -21,6 +21,15 @@ internal sealed class StudySpecFile
     public string? Max { get; set; }
     public string? Runtime { get; set; }
     public bool? Warm { get; set; }
+    public LivenessFile? Liveness { get; set; }
+}
+
+internal sealed class LivenessFile
+{
+    public string? Url { get; set; }
+    public double? Period { get; set; }
+    public double? Timeout { get; set; }
+    public int? Failures { get; set; }
 }
 
 internal sealed class TargetFile
