@@ -24,12 +24,11 @@ internal sealed class StudySpecFile
     public LivenessFile? Liveness { get; set; }
 }
 
+// liveness: { url: URL or none, timing: PERIOD/TIMEOUT/FAILURES or kubernetes }, as --liveness and --liveness-timing.
 internal sealed class LivenessFile
 {
     public string? Url { get; set; }
-    public double? Period { get; set; }
-    public double? Timeout { get; set; }
-    public int? Failures { get; set; }
+    public string? Timing { get; set; }
 }
 
 internal sealed class TargetFile

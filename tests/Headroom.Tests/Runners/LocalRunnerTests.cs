@@ -1,9 +1,4 @@
-using Headroom.Knobs;
-using Headroom.Limits;
 using Headroom.Memory;
-using Headroom.Runners;
-using Headroom.Runners.Local;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Runners;
 

@@ -1,11 +1,4 @@
-using System.Globalization;
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Runners;
-using Headroom.Runners.Local;
 using Headroom.Runners.Trial;
-using Headroom.Tests.Support;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Runners;
 
@@ -16,6 +9,11 @@ namespace Headroom.Tests.Runners;
 [Collection(RealCgroupsCollection.Name)]
 public class TrialRuleTests
 {
+    /// <summary>Holds the server for 60 s without load, its liveness probed on /live (1 s / 1 s / 3).</summary>
+    private static async Task<TrialResult> HoldAsync(int port, TrialRequest request, params string[] serverOptions) =>
+        await RunAsync(new LocalRunnerOptions { Hold = TimeSpan.FromSeconds(60), Liveness = LivenessSettings.Parse($"http://127.0.0.1:{port}/live", null) },
+            port, request, serverOptions);
+
     private static async Task<TrialResult> RunAsync(LocalRunnerOptions options, int port, TrialRequest request, params string[] serverOptions)
     {
         var cgroups = CgroupRequirement.Writable();
@@ -33,13 +31,8 @@ public class TrialRuleTests
     public async Task ServerThatStopsAnsweringItsLivenessUrl_IsUnresponsive_WithinThreePeriods()
     {
         var port = FreePort.Next();
-        var options = new LocalRunnerOptions
-        {
-            Hold = TimeSpan.FromSeconds(60),
-            Liveness = LivenessSettings.Parse($"http://127.0.0.1:{port}/live", null),
-        };
 
-        var result = await RunAsync(options, port, new TrialRequest(MemoryQuantity.Parse("64Mi"), KnobSet.None), "--hang-live-after", "2");
+        var result = await HoldAsync(port, new TrialRequest(MemoryQuantity.Parse("64Mi"), KnobSet.None), "--hang-live-after", "2");
 
         Assert.Equal(TrialOutcome.Unresponsive, result.Outcome);
         Assert.Equal("unresponsive", result.Outcome.ToKebab());
@@ -53,19 +46,29 @@ public class TrialRuleTests
     [Fact]
     public async Task Unresponsive_WithARestartAllowed_IsKilledAndStartedAgain_AsAKubeletDoes()
     {
-        var port = FreePort.Next();
-        var options = new LocalRunnerOptions
-        {
-            Hold = TimeSpan.FromSeconds(60),
-            Liveness = LivenessSettings.Parse($"http://127.0.0.1:{port}/live", null),
-        };
-
-        var result = await RunAsync(options, port, new TrialRequest(MemoryQuantity.Parse("64Mi"), KnobSet.None) { Restarts = 1 }, "--hang-live-after", "2");
+        var result = await HoldAsync(FreePort.Next(), new TrialRequest(MemoryQuantity.Parse("64Mi"), KnobSet.None) { Restarts = 1 }, "--hang-live-after", "2");
 
         // The first run is killed and started again; the second hangs too and, with no restart left, is unresponsive.
         Assert.Equal(1, result.RestartCount);
         Assert.Equal(TrialOutcome.Unresponsive, result.Outcome);
         Assert.NotNull(result.Details.LastState);
+        Assert.True(result.WallTime < TimeSpan.FromSeconds(40), $"the trial took {result.WallTime}");
+    }
+
+    [Fact]
+    public async Task StartThatStallsAtTheLimit_IsStartFailed_AtTheStartBound_NotTheReadinessTimeout()
+    {
+        // The baseline started in 1 s, so the bound is max(10 s, 5 × 1 s) = 10 s; the readiness timeout stays 60 s.
+        var request = new TrialRequest(MemoryQuantity.Parse("48Mi"), KnobSet.None)
+        {
+            Baseline = new TrialBaseline(1000, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
+        };
+
+        var result = await RunAsync(new LocalRunnerOptions(), FreePort.Next(), request, "--stall-start", "96");
+
+        Assert.Equal(TrialOutcome.StartFailed, result.Outcome);
+        Assert.StartsWith("never became ready within 10 s (5 × the baseline's start, at least 10 s), at the limit", result.Evidence, StringComparison.Ordinal);
+        Assert.Contains("pgmajfault +", result.Evidence, StringComparison.Ordinal);
         Assert.True(result.WallTime < TimeSpan.FromSeconds(40), $"the trial took {result.WallTime}");
     }
 
