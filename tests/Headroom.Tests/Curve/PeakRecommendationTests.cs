@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
-using Headroom.Experiments;
 using Headroom.Reports;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Curve;
 
