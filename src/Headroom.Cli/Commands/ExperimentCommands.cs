@@ -102,16 +102,14 @@ internal static class ExperimentCommands
         var result = LiveStudy.Wanted(output, plain) && executor is not Trials.IConcurrentTrialExecutor
             ? await LiveStudy.RunAsync(console, plan, executor, folder, factory.SaveSamples, ct)
             : await new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples }.RunAsync(plan, new ProgressLines(console), ct);
+        // The curve runs before the reports: with a peak, the recommendation in every report comes from it.
+        var atPeak = curve is null ? null : await StudyCurveStep.RunAsync(curve, factory, result, folder, console, ct);
         var report = recommend
-            ? StudyReport.From(result, new RecommendOptions { Margin = plan.Spec.Margin })
+            ? StudyReport.From(result, new RecommendOptions { Margin = plan.Spec.Margin, AtPeak = atPeak })
             : new StudyReport(result, null);
         await StudyReportWriter.WriteAsync(folder, report, ct);
         StudyTables.Render(console, report, recommend);
         console.MarkupLineInterpolated($"reports: {Path.Combine(folder.Path, MarkdownReport.FileName)}, {Path.Combine(folder.Path, Reports.Html.HtmlReportWriter.FileName)}, {Path.Combine(folder.Path, SummaryJson.FileName)}");
-        if (curve is not null)
-        {
-            await StudyCurveStep.RunAsync(curve, factory, plan.Spec, folder, console, ct);
-        }
         if (soak is { } duration)
         {
             await StudySoakStep.RunAsync(duration, factory, plan.Spec, report, folder, console, ct);

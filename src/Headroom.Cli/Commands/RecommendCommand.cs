@@ -32,7 +32,7 @@ internal static class RecommendCommand
             var folder = StudyFolder.OpenExisting(parsed.GetValue(from)!);
             var plan = folder.ReadPlan();
             var result = await new Experiments.Study(null, folder).RunAsync(plan, null, ct);
-            var options = new RecommendOptions { Margin = parsed.GetValue(margin) ?? plan.Spec.Margin };
+            var options = new RecommendOptions { Margin = parsed.GetValue(margin) ?? plan.Spec.Margin, AtPeak = folder.ReadPeakNeed() };
             var report = StudyReport.From(result, options);
             await StudyReportWriter.WriteAsync(folder, report, ct);
             var console = ExperimentCommands.ConsoleFor(parsed.InvocationConfiguration.Output);

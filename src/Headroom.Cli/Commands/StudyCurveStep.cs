@@ -41,9 +41,19 @@ internal static class StudyCurveStep
         return new Plan(levels, peak);
     }
 
-    public static async Task<PeakEstimate?> RunAsync(
-        Plan plan, ITrialExecutorFactory factory, StudySpec spec, StudyFolder folder, IAnsiConsole console, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the curve when the study found a healthy edge (else there is nothing to recommend), prints it, writes
+    /// curve.txt and <see cref="PeakNeed.FileName"/>, and returns the need at the peak the recommendation is taken from.
+    /// </summary>
+    public static async Task<PeakNeed?> RunAsync(
+        Plan plan, ITrialExecutorFactory factory, StudyResult study, StudyFolder folder, IAnsiConsole console, CancellationToken cancellationToken)
     {
+        var spec = study.Plan.Spec;
+        if (study.Edge?.HealthyEdge is null)
+        {
+            console.MarkupLine("[grey]no curve: the study found no healthy edge, so there is no recommendation to take to the peak[/]");
+            return null;
+        }
         console.WriteLine();
         console.MarkupLine("[bold]Curve[/] (the need against connections)");
         var progress = new InlineProgress<string>(line => console.MarkupLineInterpolated($"[grey]{line}[/]"));
@@ -55,11 +65,14 @@ internal static class StudyCurveStep
             console.WriteLine(line);
         }
         await File.WriteAllLinesAsync(Path.Combine(folder.Path, "curve.txt"), lines, cancellationToken);
-        if (curve.Peak is { } peak)
+        if (CurveReport.PeakNeed(curve) is not { } need)
         {
-            console.MarkupLineInterpolated($"[bold]Memory limit at the peak of {plan.Peak} connections: {peak.Limit.ToKubernetes()}[/] (from the curve; the recommendation above is for the load's own connections)");
+            console.MarkupLine("[grey]the curve has no line (fewer than two levels have a need): the recommendation stays at the study's own load[/]");
+            return null;
         }
-        return curve.Peak;
+        folder.WriteJson(PeakNeed.FileName, need);
+        console.MarkupLineInterpolated($"[bold]The recommendation below is for the peak of {need.Peak}[/]{(need.Extrapolation is null ? "" : $" (extrapolated beyond the measured {need.Extrapolation})")}");
+        return need;
     }
 
     private static string Load(StudySpec spec, double level) => $"{spec.Load} {CurveAxis.Connections.LoadFlag(level)}";

@@ -26,4 +26,8 @@ public sealed record Recommendation(
     IReadOnlyList<string> Prose,
     V1Container? Container,
     string? ContainerYaml,
-    string? Unavailable);
+    string? Unavailable)
+{
+    /// <summary>The curve's need at the peak the limit was taken from; null when it is the study's healthy edge plus the margin.</summary>
+    public PeakNeed? AtPeak { get; init; }
+}

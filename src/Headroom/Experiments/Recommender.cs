@@ -23,7 +23,7 @@ public static partial class Recommender
             var why = edge?.NoEdgeMessage ?? edge?.NoHealthyEdgeMessage ?? "the study has no edge search";
             return new Recommendation(null, null, null, null, Caveats.From(study, null), [$"No recommendation: {why}."], null, null, why);
         }
-        var limit = new MemoryQuantity(CeilToMebibyte(healthy.Bytes * (1 + options.Margin)));
+        var limit = new MemoryQuantity(CeilToMebibyte(Math.Max(1, options.AtPeak?.NeedBytes ?? healthy.Bytes) * (1 + options.Margin)));
         var overhead = RuntimeLimits.NonHeapOverhead(study.Baseline.Memory);
         var runtimeLimit = RuntimeLimits.For(study.Plan.Spec.Runtime, limit, overhead,
             study.Baseline.Memory.RuntimeHeapSysBytes ?? study.Baseline.Memory.RuntimeHeapAllocBytes);
@@ -39,7 +39,7 @@ public static partial class Recommender
         var name = ContainerName(study.Plan.Spec.Name);
         var container = ContainerSnippet.Build(name, study.Plan.Spec.Target.Image, limit, runtimeLimit, extraEnv);
         var prose = Prose(study, options, limit, healthy, runtimeLimit, knob, extraEnv);
-        return new Recommendation(limit, limit, runtimeLimit, knob, caveats, prose, container, ContainerSnippet.ToYaml(container), null);
+        return new Recommendation(limit, limit, runtimeLimit, knob, caveats, prose, container, ContainerSnippet.ToYaml(container), null) { AtPeak = options.AtPeak };
     }
 
     private static List<string> Prose(
@@ -49,9 +49,12 @@ public static partial class Recommender
         var edge = study.Edge!;
         var spec = study.Plan.Spec;
         var baseline = study.Baseline.Load!;
+        var atEdge = F($"the healthy edge {healthy} (the least limit keeping {spec.Healthy:P0} of the unlimited {baseline.RequestsPerSecond:0} req/s with p99 within 2x of {baseline.P99Latency.TotalMilliseconds:0.#} ms)");
         var prose = new List<string>
         {
-            F($"Memory limit {limit}: the healthy edge {healthy} (the least limit keeping {spec.Healthy:P0} of the unlimited {baseline.RequestsPerSecond:0} req/s with p99 within 2x of {baseline.P99Latency.TotalMilliseconds:0.#} ms) plus a {options.Margin:P0} margin, rounded up to whole MiB."),
+            options.AtPeak is { } peak
+                ? AtPeakLine(peak, limit, options.Margin) + F($" At the study's own load {atEdge} plus the margin would be {new MemoryQuantity(CeilToMebibyte(healthy.Bytes * (1 + options.Margin)))}.")
+                : F($"Memory limit {limit}: {atEdge} plus a {options.Margin:P0} margin, rounded up to whole MiB."),
             F($"Memory request {limit}, equal to the limit: with equal CPU request and limit the pod gets Guaranteed QoS, the node keeps that memory for it, and an OOM kill means the service needed more, not that the node ran short."),
             F($"Survival edge {edge.SurvivalEdge} (largest failing limit {edge.LargestFailing?.ToString() ?? "none"}); predicted {RuntimeLimits.Mi(edge.Prediction.Edge?.Bytes ?? 0)}, off by {RuntimeLimits.Mi(Math.Abs(edge.PredictionErrorBytes ?? 0))}; the unlimited run peaked at {RuntimeLimits.Mi(study.Baseline.Memory.PeakChargedBytes ?? 0)} charged."),
         };
@@ -68,6 +71,14 @@ public static partial class Recommender
         }
         return prose;
     }
+
+    private static string AtPeakLine(PeakNeed peak, MemoryQuantity limit, double margin) =>
+        F($"Memory limit {limit}: the need at the peak of {peak.Peak}, {RuntimeLimits.Mi((long)peak.NeedBytes)}")
+        + (peak is { LowBytes: { } low, HighBytes: { } high } ? $" (95 % prediction {RuntimeLimits.Mi((long)low)}–{RuntimeLimits.Mi((long)high)})" : "")
+        + F($", from the curve {peak.Line}, plus a {margin:P0} margin, rounded up to whole MiB")
+        + (peak.Extrapolation is { } range
+            ? $"; extrapolated beyond the measured {range}: the line is an assumption there, measure at the peak to be sure."
+            : ".");
 
     /// <summary>The matrix's (first) knob set against none, at the matrix limit nearest the recommended limit.</summary>
     private static KnobVerdict? KnobAt(MatrixResult? matrix, MemoryQuantity limit)

@@ -258,6 +258,24 @@ public sealed class StudyFolder
         }
     }
 
+    /// <summary>The curve's need at the peak that <c>study --peak-concurrency</c> wrote (<see cref="PeakNeed.FileName"/>), or null.</summary>
+    public PeakNeed? ReadPeakNeed()
+    {
+        var path = System.IO.Path.Combine(Path, PeakNeed.FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<PeakNeed>(File.ReadAllText(path), StudyJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new UserInputException($"{path} is not a curve's need at the peak ({e.Message}); delete it to recommend from the healthy edge");
+        }
+    }
+
     /// <exception cref="OutputFolderException">The file cannot be written.</exception>
     public void WriteJson<T>(string fileName, T value)
     {

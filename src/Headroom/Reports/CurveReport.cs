@@ -1,5 +1,6 @@
 using System.Globalization;
 using Headroom.Curve;
+using Headroom.Experiments;
 using Headroom.Limits;
 
 namespace Headroom.Reports;
@@ -26,8 +27,7 @@ public static class CurveReport
         lines.Add(string.Create(CultureInfo.InvariantCulture, $"{curve.Trials} trials in all"));
         if (curve.Fit is { } fit)
         {
-            var model = string.Create(CultureInfo.InvariantCulture,
-                $"need ≈ {Mi(fit.Intercept)} {(fit.Slope < 0 ? "-" : "+")} {Ki(Math.Abs(fit.Slope))} × {curve.Axis.Unit}");
+            var model = Line(curve.Axis, fit);
             if (fit.HasError)
             {
                 var (low, high) = fit.SlopeInterval;
@@ -50,6 +50,28 @@ public static class CurveReport
         }
         return lines;
     }
+
+    /// <summary>
+    /// The need at the curve's peak for the recommendation (<c>study --peak-concurrency</c>): the fitted need, its
+    /// prediction interval, the line and the levels it was fitted to, and the measured range when the peak is outside it.
+    /// </summary>
+    public static PeakNeed? PeakNeed(CurveResult curve)
+    {
+        if (curve is not { Fit: { } fit, Peak: { } peak })
+        {
+            return null;
+        }
+        var measured = curve.Levels.Where(l => l.Need is not null).Select(l => l.Level).ToList();
+        var levels = string.Join(", ", measured.Select(l => l.ToString("0.##", CultureInfo.InvariantCulture)));
+        return new PeakNeed(
+            curve.Axis.Describe(peak.Peak), peak.NeedBytes,
+            fit.HasError ? peak.LowBytes : null, fit.HasError ? peak.HighBytes : null,
+            $"{Line(curve.Axis, fit)} fitted to {levels} {curve.Axis.Unit}",
+            peak.Extrapolated ? $"{curve.Axis.Describe(measured.Min())}–{curve.Axis.Describe(measured.Max())}" : null);
+    }
+
+    private static string Line(CurveAxis axis, LinearFit fit) => string.Create(CultureInfo.InvariantCulture,
+        $"need ≈ {Mi(fit.Intercept)} {(fit.Slope < 0 ? "-" : "+")} {Ki(Math.Abs(fit.Slope))} × {axis.Unit}");
 
     private static string Q(MemoryQuantity? q) => q?.ToKubernetes() ?? "-";
 

@@ -39,7 +39,7 @@ public static class SummaryJson
             study.Matrix?.Cells.Select(c => new CellSummary(c.Limit.Limit, c.Limit.Label, c.Knobs.Name, c.MedianRequestsPerSecond, c.MinRequestsPerSecond, c.MaxRequestsPerSecond, c.MedianAverageLatency, c.MedianP99Latency, c.MedianGcCount, c.OomKills, c.Trials) { Requests = c.Requests, Succeeded = c.Succeeded }).ToList(),
             study.Matrix?.Ratios.Select(x => new RatioSummary(x.Limit.Limit, x.Knobs.Name, x.Versus.Name, x.Interval?.Estimate, x.Interval?.Low, x.Interval?.High, x.Interval?.WithinNoise)).ToList(),
             study.Floor is { } f ? new FloorSummary(f.Knobs.Name, f.Floor?.Limit, f.Floor?.RequestsPerSecond, f.NoKnobEdge?.Limit, f.NoKnobEdge?.RequestsPerSecond, f.Search.NoEdgeMessage) : null,
-            r is null ? null : new RecommendationSummary(r.Limit, r.Request, r.RuntimeLimit?.Variable, r.RuntimeLimit?.Value, r.Knob?.Verdict, r.Caveats, r.ContainerYaml, r.Unavailable),
+            r is null ? null : new RecommendationSummary(r.Limit, r.Request, r.RuntimeLimit?.Variable, r.RuntimeLimit?.Value, r.Knob?.Verdict, r.Caveats, r.ContainerYaml, r.Unavailable) { AtPeak = r.AtPeak },
             study.Notes)
         {
             BaselineRequests = study.Baseline.Load?.Requests,
@@ -84,4 +84,8 @@ public sealed record RatioSummary(MemoryQuantity Limit, string Knobs, string Ver
 
 public sealed record FloorSummary(string Knobs, MemoryQuantity? Floor, double? FloorRequestsPerSecond, MemoryQuantity? NoKnobEdge, double? EdgeRequestsPerSecond, string? Message);
 
-public sealed record RecommendationSummary(MemoryQuantity? Limit, MemoryQuantity? Request, string? RuntimeVariable, string? RuntimeValue, string? Knob, IReadOnlyList<string> Caveats, string? ContainerYaml, string? Unavailable);
+public sealed record RecommendationSummary(MemoryQuantity? Limit, MemoryQuantity? Request, string? RuntimeVariable, string? RuntimeValue, string? Knob, IReadOnlyList<string> Caveats, string? ContainerYaml, string? Unavailable)
+{
+    /// <summary>With <c>study --peak-concurrency</c>: the curve's need at the peak the limit comes from (null: from the healthy edge).</summary>
+    public PeakNeed? AtPeak { get; init; }
+}

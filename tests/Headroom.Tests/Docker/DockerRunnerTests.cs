@@ -52,6 +52,9 @@ public class DockerRunnerTests(DockerEngineFixture engine)
         Assert.Contains(result.Details.Samples, s => s.VmRssBytes >= need);
         Assert.Contains("allocated 64 MiB", result.Details.OutputTail);
         Assert.Null(result.Details.Terminated);
+        // a cold start: the busybox image's layer files, from the engine's GraphDriver data (the command is sh, in the image)
+        Assert.True(result.Details.ColdStart);
+        Assert.Matches(@"of the image's layers \([1-9]\d* files\)", result.Details.Eviction);
     }
 
     [Fact]

@@ -41,6 +41,10 @@ internal static class TestPrograms
         });
 
     /// <summary>The .NET allocator's dll (<c>dotnet DotnetAlloc.dll MIB HOLD_SECONDS</c>), built with the test project.</summary>
+    /// <summary>The third-party suite's JDK app (Programs/third-party/Api.java) compiled into a classes folder here, so it goes with this run's folder.</summary>
+    public static Task<string> JavaClassesAsync() =>
+        BuildOnceAsync("jdk-classes", new ProcessSpec("javac", ["-d", Path.Combine(s_folder, "jdk-classes"), Source(Path.Combine("third-party", "Api.java"))]));
+
     public static string DotnetAlloc()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
@@ -69,7 +73,7 @@ internal static class TestPrograms
         await s_build.WaitAsync(TestContext.Current.CancellationToken);
         try
         {
-            if (!File.Exists(output))
+            if (!File.Exists(output) && !Directory.Exists(output))
             {
                 var result = await ProcessRunner.RunAsync(build with { Timeout = TimeSpan.FromMinutes(3) }, TestContext.Current.CancellationToken);
                 Assert.True(result.Succeeded, $"building {name} failed: {result.StandardError}");

@@ -15,8 +15,6 @@ internal sealed record ThirdPartyService(string Name, IReadOnlyList<string> Comm
 internal static class ThirdPartyServices
 {
     private static readonly string s_programs = System.IO.Path.Combine(AppContext.BaseDirectory, "Programs", "third-party");
-    private static readonly SemaphoreSlim s_build = new(1, 1);
-    private static string? s_classes;
 
     public static string Require(string program)
     {
@@ -38,24 +36,9 @@ internal static class ThirdPartyServices
     {
         Require("java");
         Require("javac");
-        await s_build.WaitAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            if (s_classes is null)
-            {
-                var classes = Directory.CreateTempSubdirectory("headroom-jdk-classes-").FullName;
-                var result = await ProcessRunner.RunAsync(new ProcessSpec("javac", ["-d", classes, System.IO.Path.Combine(s_programs, "Api.java")]) { Timeout = TimeSpan.FromMinutes(2) },
-                    TestContext.Current.CancellationToken);
-                Assert.True(result.Succeeded, result.StandardError);
-                s_classes = classes;
-            }
-        }
-        finally
-        {
-            s_build.Release();
-        }
+        var classes = await TestPrograms.JavaClassesAsync();
         var port = FreePort.Next();
-        return new ThirdPartyService("jdk", ["java", "-cp", s_classes, "Api", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], port, "/users");
+        return new ThirdPartyService("jdk", ["java", "-cp", classes, "Api", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], port, "/users");
     }
 
     public static ThirdPartyService Node()

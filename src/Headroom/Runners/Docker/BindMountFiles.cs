@@ -5,7 +5,7 @@ namespace Headroom.Runners.Docker;
 /// <summary>
 /// The host files behind a container's command when it runs from bind mounts (the host's .NET, a published app):
 /// the container paths of the command mapped back through the binds, so a cold start can evict them as the local
-/// runner does. Files inside image layers are not reachable this way and stay as the page cache holds them.
+/// runner does. Files inside image layers are evicted from the layer folders (<see cref="ImageLayerFiles"/>).
 /// </summary>
 public static class BindMountFiles
 {

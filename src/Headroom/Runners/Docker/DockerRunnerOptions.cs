@@ -22,8 +22,9 @@ public sealed record DockerRunnerOptions : TrialOptions
     public bool CgroupFiles { get; init; } = true;
 
     /// <summary>
-    /// False (the default): evict the host files behind bind mounts the command runs from (the host's .NET, the
-    /// app) before each start, as the local runner's cold start does; image layers are left as they are.
+    /// False (the default): evict the image's layer files (the folders the engine's GraphDriver data names, when they
+    /// are on this host) and the host files behind bind mounts the command runs from (the host's .NET, the app) before
+    /// each start, as the local runner's cold start does.
     /// </summary>
     public bool Warm { get; init; }
 

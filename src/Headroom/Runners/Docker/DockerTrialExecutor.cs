@@ -22,6 +22,7 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
     private readonly DockerRunnerOptions _options;
     private readonly SemaphoreSlim _opening = new(1, 1);
     private DockerClient? _client;
+    private IReadOnlyList<string> _layerFiles = [];
     private int _trials;
 
     public DockerTrialExecutor(ContainerTarget target, ITrialLoad? load, DockerRunnerOptions options)
@@ -47,7 +48,8 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
             var client = await DockerEngine.ConnectAsync(_options.Endpoint, cancellationToken);
             try
             {
-                await client.Images.InspectImageAsync(_target.Image, cancellationToken);
+                var image = await client.Images.InspectImageAsync(_target.Image, cancellationToken);
+                _layerFiles = ImageLayerFiles.Under(ImageLayerFiles.Folders(image.GraphDriver?.Data));
             }
             catch (DockerImageNotFoundException)
             {
@@ -85,8 +87,9 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
                 throw new UserInputException(
                     $"limit {limit} is below the floor of {new Limits.MemoryQuantity(DockerRunnerOptions.LimitFloorBytes)}, the least in which a container can start; use 4Mi or more");
             }
-            var files = BindMountFiles.ForTarget(_target);
-            var cold = ColdStart.Evict(_options.Warm || files.Count == 0, files, " of the bind mounts", " (image layers left as they were)");
+            var binds = BindMountFiles.ForTarget(_target);
+            var files = _layerFiles.Concat(binds).Distinct(StringComparer.Ordinal).ToList();
+            var cold = ColdStart.Evict(_options.Warm || files.Count == 0, files, ColdWords(binds.Count), _layerFiles.Count == 0 ? " (image layers left as they were: the engine names no layer folders on this host)" : "");
             progress?.Report(cold.Progress);
             var created = await client.Containers.CreateContainerAsync(
                 CreateParameters(request, knobs, trial), cancellationToken);
@@ -106,6 +109,13 @@ public sealed class DockerTrialExecutor : ITrialExecutor, IDisposable
             }
         }
     }
+
+    private string ColdWords(int bindFiles) => (_layerFiles.Count, bindFiles) switch
+    {
+        (0, _) => " of the bind mounts",
+        (var layers, 0) => string.Create(CultureInfo.InvariantCulture, $" of the image's layers ({layers} files)"),
+        var (layers, binds) => string.Create(CultureInfo.InvariantCulture, $" of the image's layers ({layers}) and the bind mounts ({binds})"),
+    };
 
     private CreateContainerParameters CreateParameters(TrialRequest request, IReadOnlyDictionary<string, string> knobs, int trial)
     {
