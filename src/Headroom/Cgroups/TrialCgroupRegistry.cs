@@ -40,7 +40,7 @@ public sealed class TrialCgroupRegistry
         }
     }
 
-    /// <summary>Records that this process makes trial cgroups under <paramref name="parents"/> (memory, and cpu on v1).</summary>
+    /// <summary>Records that this process makes trial cgroups under <paramref name="memory"/> (and <paramref name="cpu"/> on v1).</summary>
     public void Register(CgroupLocation? memory, CgroupLocation? cpu)
     {
         var lines = new[] { ("memory", memory), ("cpu", cpu) }

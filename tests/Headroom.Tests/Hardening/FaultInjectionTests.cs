@@ -95,7 +95,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output) : IDis
             var args = File.Exists(Path.Combine(folder, StudyFolder.PlanFile)) ? resume : study;
             await using var cli = Start(args);
             var recordsAtStart = CompleteRecords(folder);
-            if (!refusedSecondRun && point == KillPoint.Load && await TargetRunsAsync(cli, cgroups, ct))
+            if (!refusedSecondRun && point == KillPoint.Load && await PlannedAndTargetRunsAsync(cli, folder, cgroups, ct))
             {
                 // A second run on the folder while this one measures: refused at once, naming this one's pid.
                 var second = await ProcessRunner.RunAsync(Cli(resume), ct);
@@ -299,6 +299,19 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output) : IDis
             await Task.Delay(10, ct);
         }
         return false;
+    }
+
+    /// <summary>
+    /// Waits until the run has written its plan (before it, a resume is refused for want of one) and a trial's target
+    /// runs; false when the run ended first.
+    /// </summary>
+    private static async Task<bool> PlannedAndTargetRunsAsync(RunningProcess cli, string folder, TrialCgroups cgroups, CancellationToken ct)
+    {
+        while (!cli.HasExited && !File.Exists(Path.Combine(folder, StudyFolder.PlanFile)))
+        {
+            await Task.Delay(10, ct);
+        }
+        return await TargetRunsAsync(cli, cgroups, ct);
     }
 
     /// <summary>Trial cgroups of any run this test started (there must be none once the last one ended).</summary>
