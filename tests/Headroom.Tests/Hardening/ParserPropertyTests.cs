@@ -40,21 +40,11 @@ public class ParserPropertyTests
             return 0;
         }, within);
 
-    /// <summary>
-    /// Runs <paramref name="action"/> and fails when it took longer than <paramref name="within"/> twice in a row: an
-    /// input that is slow to parse is slow every time, while the first call's JIT or a busy machine's pause is not
-    /// (the seed 6C8TtdKGbKM1 failed once that way, its case the first of the run, on a machine at load average 50).
-    /// </summary>
     private static T Bounded<T>(Func<T> action, TimeSpan within)
     {
         var clock = Stopwatch.StartNew();
         var result = action();
-        if (clock.Elapsed >= within)
-        {
-            clock.Restart();
-            result = action();
-            Assert.True(clock.Elapsed < within, $"took {clock.Elapsed.TotalMilliseconds:0} ms twice");
-        }
+        Assert.True(clock.Elapsed < within, $"took {clock.Elapsed.TotalMilliseconds:0} ms");
         return result;
     }
 
@@ -94,7 +84,11 @@ public class ParserPropertyTests
 
     [Fact]
     public void GoDuration_AnyText_NeverThrows() =>
-        Text.Sample(text => Bounded(() => _ = GoDuration.TryParse(text, out _), TimeSpan.FromSeconds(1)), iter: Iterations);
+        // A block: an expression lambda returning bool would be CsCheck's predicate overload (false = a failure).
+        Text.Sample(text =>
+        {
+            _ = Bounded(() => GoDuration.TryParse(text, out _), TimeSpan.FromSeconds(1));
+        }, iter: Iterations);
 
     [Fact]
     public void GoDuration_WholeMilliseconds_RoundTrip() =>
