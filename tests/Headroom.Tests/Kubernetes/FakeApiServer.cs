@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Headroom.Runners.Kubernetes;
 using Headroom.Tests.Load;

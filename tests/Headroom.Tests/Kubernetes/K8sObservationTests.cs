@@ -1,8 +1,4 @@
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Runners;
 using Headroom.Runners.Kubernetes;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Kubernetes;
 
