@@ -12,11 +12,14 @@ namespace Headroom.Cli;
 internal static class CrashDetails
 {
     /// <summary>Writes the details and returns where they are, or null when they were written to <paramref name="stderr"/>.</summary>
-    public static string? Keep(Exception error, TextWriter stderr)
+    public static string? Keep(Exception error, TextWriter stderr) => Keep(error, stderr, PrivateState.Home());
+
+    /// <summary>As <see cref="Keep(Exception, TextWriter)"/>, under <paramref name="stateHome"/> (null: stderr only).</summary>
+    internal static string? Keep(Exception error, TextWriter stderr, string? stateHome)
     {
         try
         {
-            var folder = Folder();
+            var folder = stateHome is null ? null : PrivateState.Folder(stateHome);
             if (folder is not null)
             {
                 var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture,
@@ -37,23 +40,5 @@ internal static class CrashDetails
         }
         stderr.WriteLine(error.ToString());
         return null;
-    }
-
-    /// <summary>The private folder, created if missing; null when the place is not private to this user.</summary>
-    internal static string? Folder()
-    {
-        var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
-        if (string.IsNullOrEmpty(state) || !Path.IsPathRooted(state))
-        {
-            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            if (string.IsNullOrEmpty(home))
-            {
-                return null;
-            }
-            state = Path.Combine(home, ".local", "state");
-        }
-        var folder = Path.Combine(state, "headroom");
-        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return FileOwner.WhyNotPrivateFolder(folder) is null ? folder : null;
     }
 }

@@ -20,11 +20,12 @@ internal static class CgroupFiles
     public static long? ReadNumber(string directory, string name) =>
         ReadText(directory, name) is { } text ? ParseNumber(text) : null;
 
-    /// <summary>A single number file; v2 writes <c>max</c> for "no limit".</summary>
+    /// <summary>A single number file; v2 writes <c>max</c> for "no limit". Null when the text is not a number (not known).</summary>
     public static long? ParseNumber(string text)
     {
         var trimmed = text.Trim();
-        return trimmed == "max" ? long.MaxValue : long.Parse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture);
+        return trimmed == "max" ? long.MaxValue
+            : long.TryParse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
     }
 
     /// <summary>Parses <c>key value</c> lines (memory.stat, memory.events, memory.oom_control).</summary>
@@ -52,6 +53,7 @@ internal static class CgroupFiles
     public static IReadOnlyList<int> ReadPids(string directory) =>
         (ReadText(directory, "cgroup.procs") ?? "")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(p => int.Parse(p, CultureInfo.InvariantCulture))
+            .Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 0)
             .ToArray();
 }

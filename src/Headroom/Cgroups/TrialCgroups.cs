@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Headroom.Processes;
 
 namespace Headroom.Cgroups;
 
@@ -102,18 +103,21 @@ public sealed partial class TrialCgroups
     public Task<IReadOnlyList<string>> SweepStaleAsync(CancellationToken cancellationToken) =>
         SweepStaleAsync(Parent.Directory, d => Open(Parent.Version, d), cancellationToken);
 
-    /// <summary>Removes the <c>headroom-&lt;pid&gt;-&lt;n&gt;</c> children of <paramref name="parent"/> whose owner is gone.</summary>
-    internal static async Task<IReadOnlyList<string>> SweepStaleAsync(string parent, Func<string, CgroupDirectory> open, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the <c>headroom-&lt;pid&gt;-&lt;n&gt;</c> children of <paramref name="parent"/> whose owner is gone
+    /// (only those of <paramref name="owner"/> when given, a run the caller knows is gone).
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> SweepStaleAsync(string parent, Func<string, CgroupDirectory> open, CancellationToken cancellationToken, int? owner = null)
     {
         var removed = new List<string>();
         foreach (var directory in Directory.EnumerateDirectories(parent, Prefix + "*"))
         {
             var match = TrialName().Match(Path.GetFileName(directory));
-            if (!match.Success || IsAlive(int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture)))
+            if (!match.Success || !int.TryParse(match.Groups["pid"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var runPid) ||
+                (owner is null ? IsAlive(runPid) : runPid != owner))
             {
                 continue;
             }
-            var owner = int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture);
             var cgroup = open(directory);
             IReadOnlyList<int> targets;
             try
@@ -128,7 +132,7 @@ public sealed partial class TrialCgroups
             {
                 removed.Add(Path.GetFileName(directory));
             }
-            RemoveLeftovers(owner, targets);
+            RemoveLeftovers(runPid, targets);
         }
         return removed;
     }
@@ -142,26 +146,22 @@ public sealed partial class TrialCgroups
     /// </summary>
     private static void RemoveLeftovers(int owner, IReadOnlyList<int> targets)
     {
-        var temp = Path.GetTempPath();
-        var leftovers = Directory.EnumerateDirectories(temp, DataFolderPrefix(owner) + "*")
-            .Concat(targets.SelectMany(pid => Directory.EnumerateFiles(temp, string.Create(CultureInfo.InvariantCulture, $"dotnet-diagnostic-{pid}-*-socket"))));
-        foreach (var leftover in leftovers)
+        // Only private folders of this user (as a run makes them: 0700): never a symlink, nor another user's look-alike.
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), DataFolderPrefix(owner) + "*")
+            .Where(f => Native.FileOwner.WhyNotPrivateFolder(f) is null))
         {
             try
             {
-                if (Directory.Exists(leftover))
-                {
-                    Directory.Delete(leftover, recursive: true);
-                }
-                else
-                {
-                    File.Delete(leftover);
-                }
+                Directory.Delete(folder, recursive: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Left for the user; it is in the temporary folder, named after the dead run.
             }
+        }
+        foreach (var target in targets)
+        {
+            _ = RuntimeLeftovers.RemoveFor(target);
         }
     }
 

@@ -81,6 +81,11 @@ internal struct HttpResponseParser
         consumed = 0;
         if (_state == State.Headers)
         {
+            // The caller gives the kept bytes again with more appended; a shorter span starts the scan over.
+            if (_scanFrom > data.Length)
+            {
+                _scanFrom = 0;
+            }
             var end = data[_scanFrom..].IndexOf("\r\n\r\n"u8);
             if (end < 0)
             {

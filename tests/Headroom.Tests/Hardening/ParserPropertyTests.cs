@@ -32,11 +32,19 @@ public class ParserPropertyTests
             _ => sample[..at],
         });
 
-    private static void Bounded(Action action, TimeSpan within)
+    private static void Bounded(Action action, TimeSpan within) =>
+        Bounded(() =>
+        {
+            action();
+            return 0;
+        }, within);
+
+    private static T Bounded<T>(Func<T> action, TimeSpan within)
     {
         var clock = Stopwatch.StartNew();
-        action();
+        var result = action();
         Assert.True(clock.Elapsed < within, $"took {clock.Elapsed.TotalMilliseconds:0} ms");
+        return result;
     }
 
     private static void OnlyUserInputErrors(Action parse)
@@ -75,7 +83,11 @@ public class ParserPropertyTests
 
     [Fact]
     public void GoDuration_AnyText_NeverThrows() =>
-        Text.Sample(text => Bounded(() => _ = GoDuration.TryParse(text, out _), TimeSpan.FromSeconds(1)), iter: Iterations);
+        // A block: an expression lambda returning bool would be CsCheck's predicate overload (false = a failure).
+        Text.Sample(text =>
+        {
+            _ = Bounded(() => GoDuration.TryParse(text, out _), TimeSpan.FromSeconds(1));
+        }, iter: Iterations);
 
     [Fact]
     public void GoDuration_WholeMilliseconds_RoundTrip() =>
@@ -103,45 +115,54 @@ public class ParserPropertyTests
                 }
             }, iter: Iterations);
 
-    [Fact(Skip = "open: ArgumentOutOfRangeException (seed 8eAtE38zwhw1); the harness feeds discrete pieces, the parser may expect ParseBuffer's growing buffer: to be told apart")]
+    /// <summary>
+    /// Feeds a response as the load worker receives it: each piece appended to the connection's buffer, which
+    /// <see cref="HttpResponseParser.ParseBuffer"/> parses and compacts (header bytes stay until the block is complete).
+    /// </summary>
+    private static (ParseStatus Status, HttpResponseParser Parser) Receive(byte[] response, int piece)
+    {
+        var parser = default(HttpResponseParser);
+        parser.Reset(headRequest: false);
+        var buffer = new byte[response.Length];
+        var filled = 0;
+        var status = ParseStatus.NeedMore;
+        for (var offset = 0; offset < response.Length && status == ParseStatus.NeedMore; offset += piece)
+        {
+            var length = Math.Min(piece, response.Length - offset);
+            response.AsSpan(offset, length).CopyTo(buffer.AsSpan(filled));
+            filled += length;
+            var before = filled;
+            status = parser.ParseBuffer(buffer, ref filled);
+            Assert.InRange(filled, 0, before);
+        }
+        return (status == ParseStatus.NeedMore ? parser.EndOfStream() : status, parser);
+    }
+
+    [Fact]
     public void HttpResponseParser_AnyBytesInAnyPieces_NeverThrowsAndEnds()
     {
         const string valid = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
         Gen.OneOf(Gen.Byte.Array[0, 300], Mutated(valid).Select(Encoding.ASCII.GetBytes))
             .Select(Gen.Int[1, 64], (bytes, piece) => (bytes, piece))
-            .Sample(t =>
-            {
-                var parser = default(HttpResponseParser);
-                parser.Reset(headRequest: false);
-                var status = ParseStatus.NeedMore;
-                var offset = 0;
-                while (status == ParseStatus.NeedMore && offset < t.bytes.Length)
-                {
-                    var piece = t.bytes.AsSpan(offset, Math.Min(t.piece, t.bytes.Length - offset));
-                    status = parser.Parse(piece, out var consumed);
-                    Assert.InRange(consumed, 0, piece.Length);
-                    offset += Math.Max(consumed, status == ParseStatus.NeedMore ? piece.Length : consumed);
-                }
-                if (status == ParseStatus.NeedMore)
-                {
-                    status = parser.EndOfStream();
-                }
-                Assert.True(Enum.IsDefined(status));
-            }, iter: Iterations);
+            .Sample(t => Assert.True(Enum.IsDefined(Bounded(() => Receive(t.bytes, t.piece).Status, TimeSpan.FromSeconds(2)))), iter: Iterations);
     }
 
-    [Fact(Skip = "open: with 1-byte pieces the parser stays NeedMore (seed 611mSalBcha1); the harness may misuse Parse (see above)")]
+    [Fact]
+    public void HttpResponseParser_ShorterSpanThanLastTime_StartsTheScanOverInsteadOfThrowing()
+    {
+        // The seed that found it (8eAtE38zwhw1): a caller that gives fewer bytes than the last call.
+        var parser = default(HttpResponseParser);
+        parser.Reset(headRequest: false);
+        Assert.Equal(ParseStatus.NeedMore, parser.Parse("HTTP/1.1 200 OK\r\nContent-Le"u8, out _));
+        Assert.Equal(ParseStatus.Complete, parser.Parse("HTTP/1.1 204 No\r\n\r\n"u8, out var consumed));
+        Assert.Equal((204, 19), (parser.StatusCode, consumed));
+    }
+
+    [Fact]
     public void HttpResponseParser_ValidChunkedResponseInAnyPieces_IsComplete() =>
         Gen.Int[1, 40].Sample(piece =>
         {
-            var bytes = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n"u8.ToArray();
-            var parser = default(HttpResponseParser);
-            parser.Reset(headRequest: false);
-            var status = ParseStatus.NeedMore;
-            for (var offset = 0; offset < bytes.Length && status == ParseStatus.NeedMore; offset += piece)
-            {
-                status = parser.Parse(bytes.AsSpan(offset, Math.Min(piece, bytes.Length - offset)), out _);
-            }
+            var (status, parser) = Receive("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n"u8.ToArray(), piece);
             Assert.Equal((ParseStatus.Complete, 200, 8L), (status, parser.StatusCode, parser.BodyBytes));
         }, iter: 200);
 
@@ -163,7 +184,7 @@ public class ParserPropertyTests
                 OnlyUserInputErrors(() => RuntimeStatsReader.Parse(body, "text/plain"));
             }, iter: Iterations);
 
-    [Fact(Skip = "finding, open: CgroupFiles throws FormatException on some text (seed 3_1y68Brbsm1); see notes/issue-14.md")]
+    [Fact]
     public void CgroupFiles_AnyText_NeverThrow() =>
         Gen.OneOf(Text, Mutated("cache 1234\nrss 5678\ntotal_rss 5678\nhierarchical_memory_limit 9223372036854771712\n"), Mutated("max\n"))
             .Sample(text =>

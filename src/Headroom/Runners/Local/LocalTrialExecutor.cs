@@ -56,6 +56,12 @@ public sealed class LocalTrialExecutor : ITrialExecutor
         {
             SweptStale = [.. SweptStale, .. (await cpuCgroups.SweepStaleAsync(cancellationToken)).Select(name => $"{name} (cpu)")];
         }
+        // Runs killed in other cgroups (another shell or scope) are found through the registry in the private state folder.
+        if (placement.Cgroups is not null && !OperatingSystem.IsWindows() && TrialCgroupRegistry.OpenOwn() is { } registry)
+        {
+            SweptStale = [.. SweptStale, .. await registry.SweepGoneAsync(cancellationToken)];
+            registry.Register(placement.Cgroups.Parent, placement.CpuCgroups?.Parent);
+        }
         return placement;
     }
 
