@@ -1,4 +1,5 @@
 using Headroom.Limits;
+using Headroom.Verification;
 using k8s.Models;
 
 namespace Headroom.Experiments;
@@ -26,4 +27,8 @@ public sealed record Recommendation(
     IReadOnlyList<string> Prose,
     V1Container? Container,
     string? ContainerYaml,
-    string? Unavailable);
+    string? Unavailable)
+{
+    /// <summary>The runs of the recommended setting before it was printed (null: not verified).</summary>
+    public VerificationResult? Verification { get; init; }
+}

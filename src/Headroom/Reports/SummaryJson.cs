@@ -31,7 +31,7 @@ public static class SummaryJson
             study.Plan.SpecHash,
             study.TrialsRun + study.TrialsReplayed,
             study.TrialTime,
-            study.Baseline.Outcome.ToString(),
+            study.Baseline.Outcome.ToKebab(),
             study.Baseline.Load?.RequestsPerSecond,
             study.Baseline.Load?.P99Latency,
             study.Baseline.Memory.PeakChargedBytes,
@@ -46,6 +46,7 @@ public static class SummaryJson
             BaselineSucceeded = study.Baseline.Load?.Succeeded,
             BaselineFailures = study.Baseline.Load?.Failures,
             FailedLoads = FailedLoads(study),
+            Verification = r?.Verification is { } v ? VerificationSummary.From(v) : null,
         };
     }
 }
@@ -66,7 +67,29 @@ public sealed record StudySummary(
 
     /// <summary>Every limited trial with a failed request: where, how it ended, and its failures by kind.</summary>
     public IReadOnlyList<FailedLoadSummary> FailedLoads { get; init; } = [];
+
+    /// <summary>The runs of the recommended setting before it was printed (null: not verified).</summary>
+    public VerificationSummary? Verification { get; init; }
 }
+
+/// <summary>A verification: whether a setting passed, the lines the reports print, and every setting run.</summary>
+public sealed record VerificationSummary(bool Verified, MemoryQuantity? Limit, IReadOnlyDictionary<string, string>? Environment, string? DroppedRuntimeLimit, IReadOnlyList<string> Lines, IReadOnlyList<VerificationAttemptSummary> Attempts)
+{
+    public static VerificationSummary From(Verification.VerificationResult v) => new(
+        v.Verified is not null, v.Verified?.Setting.Limit, v.Verified?.Setting.Environment, v.DroppedRuntimeLimit, v.Lines(),
+        [.. v.Attempts.Select(a => new VerificationAttemptSummary(
+            a.Setting.Limit, a.Setting.Environment, a.Passed, a.Failure,
+            [.. a.Trials.Select(t => new VerificationTrialSummary(t.Result.Outcome.ToKebab(), t.Healthy, t.Result.Load?.RequestsPerSecond, t.Result.Load?.P99Latency, t.Result.Memory.PeakChargedBytes, t.Result.WallTime, t.Judgement))],
+            a.Sustained is { } s ? new VerificationSustainedSummary(s.Trial.Outcome.ToKebab(), a.SustainedRate, s.Trial.Load?.RequestsPerSecond, s.Options.Duration,
+                s.Deciding is { } d ? d.Fit.Slope * (s.LoadSeconds - s.WarmupSeconds) : null, s.Verdict.Text) : null))]);
+}
+
+public sealed record VerificationAttemptSummary(MemoryQuantity Limit, IReadOnlyDictionary<string, string> Environment, bool Passed, string? Failure, IReadOnlyList<VerificationTrialSummary> Trials, VerificationSustainedSummary? Sustained);
+
+public sealed record VerificationTrialSummary(string Outcome, bool Healthy, double? RequestsPerSecond, TimeSpan? P99, long? PeakChargedBytes, TimeSpan WallTime, string Judgement);
+
+/// <summary>The sustained run: its rate asked and served, and how much memory grew over its fitted part (bytes).</summary>
+public sealed record VerificationSustainedSummary(string Outcome, double? Rate, double? RequestsPerSecond, TimeSpan Duration, double? MemoryChangeBytes, string Verdict);
 
 /// <summary>A trial some of whose requests failed.</summary>
 public sealed record FailedLoadSummary(string Phase, MemoryQuantity? Limit, string Knobs, string Outcome, long Requests, long Succeeded, IReadOnlyList<Load.LoadFailure> Failures);
