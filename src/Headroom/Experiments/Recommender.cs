@@ -87,7 +87,7 @@ public static partial class Recommender
         var baseline = study.Baseline.Load!;
         var prose = new List<string>
         {
-            F($"Memory limit {limit}: the healthy edge {healthy} (the least limit keeping {spec.Healthy:P0} of the unlimited {baseline.RequestsPerSecond:0} req/s with p99 within 2x of {baseline.P99Latency.TotalMilliseconds:0.#} ms) plus a {options.Margin:P0} margin, rounded up to whole MiB."),
+            F($"Memory limit {limit}: the healthy edge {healthy} (the least limit keeping {spec.Healthy:P0} of the unlimited {baseline.RequestsPerSecond:#,0} req/s with p99 within 2x of {baseline.P99Latency.TotalMilliseconds:0.0} ms) plus a {options.Margin:P0} margin, rounded up to whole MiB."),
             F($"Memory request {limit}, equal to the limit: with equal CPU request and limit the pod gets Guaranteed QoS, the node keeps that memory for it, and an OOM kill means the service needed more, not that the node ran short."),
             F($"Survival edge {edge.SurvivalEdge} (largest failing limit {edge.LargestFailing?.ToString() ?? "none"}); predicted {RuntimeLimits.Mi(edge.Prediction.Edge?.Bytes ?? 0)}, off by {RuntimeLimits.Mi(Math.Abs(edge.PredictionErrorBytes ?? 0))}; the unlimited run peaked at {RuntimeLimits.Mi(study.Baseline.Memory.PeakChargedBytes ?? 0)} charged."),
         };

@@ -35,7 +35,10 @@ public static class SummaryJson
             study.Baseline.Load?.RequestsPerSecond,
             study.Baseline.Load?.P99Latency,
             study.Baseline.Memory.PeakChargedBytes,
-            study.Edge is { } e ? new EdgeSummary(e.SurvivalEdge, e.LargestFailing, e.HealthyEdge, e.Prediction.Edge, e.TrialsUsed, e.NoEdgeMessage ?? e.NoHealthyEdgeMessage) : null,
+            study.Edge is { } e ? new EdgeSummary(e.SurvivalEdge, e.LargestFailing, e.HealthyEdge, e.Prediction.Edge, e.TrialsUsed, e.NoEdgeMessage ?? e.NoHealthyEdgeMessage)
+            {
+                Outcomes = [.. e.Trials.Select(t => new EdgeTrialSummary(t.Number, t.Limit, t.Verdict, t.Result.Load?.RequestsPerSecond, t.Result.WallTime))],
+            } : null,
             study.Matrix?.Cells.Select(c => new CellSummary(c.Limit.Limit, c.Limit.Label, c.Knobs.Name, c.MedianRequestsPerSecond, c.MinRequestsPerSecond, c.MaxRequestsPerSecond, c.MedianAverageLatency, c.MedianP99Latency, c.MedianGcCount, c.OomKills, c.Trials) { Requests = c.Requests, Succeeded = c.Succeeded }).ToList(),
             study.Matrix?.Ratios.Select(x => new RatioSummary(x.Limit.Limit, x.Knobs.Name, x.Versus.Name, x.Interval?.Estimate, x.Interval?.Low, x.Interval?.High, x.Interval?.WithinNoise)).ToList(),
             study.Floor is { } f ? new FloorSummary(f.Knobs.Name, f.Floor?.Limit, f.Floor?.RequestsPerSecond, f.NoKnobEdge?.Limit, f.NoKnobEdge?.RequestsPerSecond, f.Search.NoEdgeMessage) : null,
@@ -94,7 +97,13 @@ public sealed record VerificationSustainedSummary(string Outcome, double? Rate, 
 /// <summary>A trial some of whose requests failed.</summary>
 public sealed record FailedLoadSummary(string Phase, MemoryQuantity? Limit, string Knobs, string Outcome, long Requests, long Succeeded, IReadOnlyList<Load.LoadFailure> Failures);
 
-public sealed record EdgeSummary(MemoryQuantity? SurvivalEdge, MemoryQuantity? LargestFailing, MemoryQuantity? HealthyEdge, MemoryQuantity? PredictedEdge, int Trials, string? Message);
+public sealed record EdgeSummary(MemoryQuantity? SurvivalEdge, MemoryQuantity? LargestFailing, MemoryQuantity? HealthyEdge, MemoryQuantity? PredictedEdge, int Trials, string? Message)
+{
+    /// <summary>Every edge trial as the reports word it (<c>survived (slow)</c> included).</summary>
+    public IReadOnlyList<EdgeTrialSummary> Outcomes { get; init; } = [];
+}
+
+public sealed record EdgeTrialSummary(int Number, MemoryQuantity Limit, string Outcome, double? RequestsPerSecond, TimeSpan WallTime);
 
 public sealed record CellSummary(MemoryQuantity Limit, string Label, string Knobs, double? MedianRequestsPerSecond, double? MinRequestsPerSecond, double? MaxRequestsPerSecond, TimeSpan? MedianAverageLatency, TimeSpan? MedianP99Latency, double? MedianGcCount, int OomKills, int Trials)
 {
