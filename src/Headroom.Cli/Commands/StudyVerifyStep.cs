@@ -38,6 +38,24 @@ internal static class StudyVerifyStep
         return options;
     }
 
+    /// <summary>
+    /// One unlimited run now, checked as a study's baseline is: what a verification later than its study is judged
+    /// against (on a shared machine, a baseline recorded minutes earlier can be several times faster).
+    /// </summary>
+    public static async Task<TrialResult> BaselineAsync(ITrialExecutorFactory factory, StudySpec spec, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var executor = factory.Create(spec);
+        await using var restore = executor as IAsyncDisposable;
+        console.MarkupLine("[grey]baseline: one unlimited run with the load, to judge health against[/]");
+        var baseline = BaselineRuns.Combine(await BaselineRuns.RunAsync(LoadValidity.CheckingBaseline(executor), 1, cancellationToken));
+        if (LoadValidity.BaselineProblem(baseline) is { } problem)
+        {
+            throw new UserInputException(problem);
+        }
+        console.MarkupLineInterpolated($"baseline (no limit): {Reports.ReportFormat.Rps(baseline.Load!.RequestsPerSecond)} req/s, p99 {Reports.ReportFormat.Ms(baseline.Load.P99Latency)}, peak charged {Reports.ReportFormat.Mi(baseline.Memory.PeakChargedBytes)}");
+        return baseline;
+    }
+
     /// <summary>Verifies <paramref name="first"/> (then the steps up <paramref name="settingAt"/> gives) against <paramref name="baseline"/>.</summary>
     public static async Task<VerificationResult> RunAsync(
         ITrialExecutorFactory factory, StudySpec spec, TrialLoadSummary baseline, VerifyOptions options,
@@ -60,12 +78,17 @@ internal static class StudyVerifyStep
         return verification;
     }
 
-    /// <summary>A study's recommendation, verified: the recommendation rebuilt at the setting that passed.</summary>
+    /// <summary>
+    /// A study's recommendation, verified: the recommendation rebuilt at the setting that passed. Health is judged
+    /// against <paramref name="baseline"/> (default: the study's own).
+    /// </summary>
     public static async Task<Recommendation?> VerifyStudyAsync(
-        ITrialExecutorFactory factory, StudyResult study, RecommendOptions recommend, VerifyOptions options, IAnsiConsole console, CancellationToken cancellationToken)
+        ITrialExecutorFactory factory, StudyResult study, RecommendOptions recommend, VerifyOptions options, IAnsiConsole console, CancellationToken cancellationToken,
+        TrialLoadSummary? baseline = null)
     {
         var recommendation = Recommender.Recommend(study, recommend);
-        if (recommendation.Limit is not { } limit || study.Baseline.Load is not { } baseline)
+        baseline ??= study.Baseline.Load;
+        if (recommendation.Limit is not { } limit || baseline is null)
         {
             return null;
         }

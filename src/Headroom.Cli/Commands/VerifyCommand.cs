@@ -57,7 +57,8 @@ internal static class VerifyCommand
             using var held = folder.Lock();
             var study = await new Experiments.Study(null, folder).RunAsync(plan, null, ct);
             var recommendOptions = new RecommendOptions { Margin = plan.Spec.Margin };
-            var recommendation = await StudyVerifyStep.VerifyStudyAsync(factory, study, recommendOptions, options, console, ct)
+            var fresh = await StudyVerifyStep.BaselineAsync(factory, plan.Spec, console, ct);
+            var recommendation = await StudyVerifyStep.VerifyStudyAsync(factory, study, recommendOptions, options, console, ct, fresh.Load)
                 ?? throw new UserInputException($"the study in {folder.Path} recommends no limit; there is no setting to verify");
             await StudyReportWriter.WriteAsync(folder, new StudyReport(study, recommendation), ct);
             StudyTables.Recommendation(console, recommendation);
@@ -73,24 +74,14 @@ internal static class VerifyCommand
         };
         spec.EdgeOptions().Validate();
         // The health bar needs the unlimited figures: one baseline run first, checked as a study's is.
-        var executor = factory.Create(spec);
-        await using (executor as IAsyncDisposable)
+        var baseline = await StudyVerifyStep.BaselineAsync(factory, spec, console, ct);
+        var verification = await StudyVerifyStep.RunAsync(factory, spec, baseline.Load!, verify,
+            (l, _) => new VerifiedSetting(l, environment, null), limit, console, ct);
+        foreach (var line in verification.Lines())
         {
-            console.MarkupLine("[grey]baseline: one unlimited run with the load[/]");
-            var baseline = BaselineRuns.Combine(await BaselineRuns.RunAsync(LoadValidity.CheckingBaseline(executor), 1, ct));
-            if (LoadValidity.BaselineProblem(baseline) is { } problem)
-            {
-                throw new UserInputException(problem);
-            }
-            console.MarkupLineInterpolated($"baseline (no limit): {ReportFormat.Rps(baseline.Load!.RequestsPerSecond)} req/s, p99 {ReportFormat.Ms(baseline.Load.P99Latency)}, peak charged {ReportFormat.Mi(baseline.Memory.PeakChargedBytes)}");
-            var verification = await StudyVerifyStep.RunAsync(factory, spec, baseline.Load, verify,
-                (l, _) => new VerifiedSetting(l, environment, null), limit, console, ct);
-            foreach (var line in verification.Lines())
-            {
-                console.WriteLine(line);
-            }
-            return verification.Verified is null ? 1 : 0;
+            console.WriteLine(line);
         }
+        return verification.Verified is null ? 1 : 0;
     }
 
     private static StudySpec Spec(ParseResult parsed, TargetCommandLine target)

@@ -36,7 +36,7 @@ public static class HealthEvidence
         MemoryQuantity? moved = above.Count > 0 ? above[0] : null;
         var why = string.Join("; ", failing.Select(c => string.Create(CultureInfo.InvariantCulture,
             $"the matrix's no-knob cell at {c.Limit.Limit} had a median of {Rps(c.MedianRequestsPerSecond)} req/s, p99 {Ms(c.MedianP99Latency)} over {c.Trials} rounds ({c.Survived} survived)")));
-        var bar = string.Create(CultureInfo.InvariantCulture, $"the healthy bar is {health.MinRequestsPerSecond:#,0} req/s, p99 {health.MaxP99.TotalMilliseconds:0.0} ms");
+        var bar = string.Create(CultureInfo.InvariantCulture, $"the healthy bar is {health.MinRequestsPerSecond:#,0} req/s, p99 {health.MaxP99.TotalMilliseconds:#,0.0} ms");
         if (moved is null)
         {
             var none = $"no healthy edge: the edge search found {healthy}, but {why} ({bar}) and no limit above it was healthy in every section";

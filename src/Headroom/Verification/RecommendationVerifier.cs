@@ -103,7 +103,7 @@ public sealed class RecommendationVerifier(ITrialExecutor trials, ITrialExecutor
         }
         var load = result.Load!;
         var figures = string.Create(CultureInfo.InvariantCulture,
-            $"{load.RequestsPerSecond:#,0} req/s, p99 {load.P99Latency.TotalMilliseconds:0.0} ms against the bar of {health.MinRequestsPerSecond:#,0} req/s, p99 {health.MaxP99.TotalMilliseconds:0.0} ms");
+            $"{load.RequestsPerSecond:#,0} req/s, p99 {load.P99Latency.TotalMilliseconds:#,0.0} ms against the bar of {health.MinRequestsPerSecond:#,0} req/s, p99 {health.MaxP99.TotalMilliseconds:#,0.0} ms");
         if (health.IsHealthy(result))
         {
             return new VerifiedTrial(result, true, "");

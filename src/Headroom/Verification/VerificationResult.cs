@@ -24,11 +24,6 @@ public sealed record VerificationAttempt(VerifiedSetting Setting, IReadOnlyList<
     public string Describe()
     {
         var text = $"{HealthyTrials} of {Trials.Count} survived and healthy at {Setting.Describe()}";
-        var unhealthy = Trials.Where(t => !t.Healthy).Select(t => t.Judgement).Distinct().ToList();
-        if (unhealthy.Count > 0)
-        {
-            text += $" ({string.Join("; ", unhealthy)})";
-        }
         var disclosed = Trials.Where(t => t.Healthy && t.Judgement.Length > 0).Select(t => t.Judgement).Distinct().ToList();
         if (disclosed.Count > 0)
         {
