@@ -1,6 +1,3 @@
-using Headroom.Knobs;
-using Headroom.Limits;
-
 namespace Headroom.Tests;
 
 public class KnobSetTests

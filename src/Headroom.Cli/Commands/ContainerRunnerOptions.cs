@@ -99,7 +99,7 @@ internal static class ContainerRunnerOptions
             {
                 Binds = [.. target.Binds, .. extra.Binds],
                 Environment = target.Environment.Concat(extra.Environment).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value),
-            }, load, RunnerOptions(parsed, local));
+            }, load, RunnerOptions(parsed, local) with { Liveness = spec.Liveness ?? local.Liveness });
         }
 
         public Func<Trials.TrialResult, string, CancellationToken, Task>? SaveSamples { get; } =
@@ -121,6 +121,7 @@ internal static class ContainerRunnerOptions
             ReadyTimeout = local.ReadyTimeout,
             Hold = local.Hold,
             Thrashing = local.Thrashing,
+            Liveness = local.Liveness,
         };
     }
 

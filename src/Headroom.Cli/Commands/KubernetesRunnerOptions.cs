@@ -26,7 +26,9 @@ internal static class KubernetesRunnerOptions
 
     public static readonly Option<bool> AllowLiveReplicas = new("--allow-live-replicas") { Description = "With --runner k8s: patch a Deployment with more than one replica (each serves real traffic at the trial's limit; only one is measured). Refused otherwise; --parallel uses clones instead." };
 
-    public static IEnumerable<Option> All => [Deployment, Container, Namespace, Context, Url, RolloutTimeout, AllowLiveReplicas];
+    public static readonly Option<bool> ClonePvcAsEmptyDir = new("--clone-pvc-as-emptydir") { Description = "With --parallel: give each clone an emptyDir where the Deployment mounts a PersistentVolumeClaim (refused otherwise: Multi-Attach, or clones writing its data)." };
+
+    public static IEnumerable<Option> All => [Deployment, Container, Namespace, Context, Url, RolloutTimeout, AllowLiveReplicas, ClonePvcAsEmptyDir];
 
     public static bool IsKubernetes(ParseResult parsed) => parsed.GetValue(ContainerRunnerOptions.Runner) == "k8s";
 
@@ -55,8 +57,10 @@ internal static class KubernetesRunnerOptions
     {
         RolloutTimeout = parsed?.GetValue(RolloutTimeout) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(5),
         AllowLiveReplicas = parsed?.GetValue(AllowLiveReplicas) ?? false,
+        PvcAsEmptyDir = parsed?.GetValue(ClonePvcAsEmptyDir) ?? false,
         ReadyTimeout = local.ReadyTimeout,
         Hold = local.Hold,
+        Liveness = local.Liveness,
         ReadyUrl = ready,
         StatsUrl = stats,
         PortForwards = address.PortForwards,
@@ -93,7 +97,7 @@ internal static class KubernetesRunnerOptions
             }
             var (load, address, ready, stats) = SpecDeploymentTargets.ForKubernetesRunner(spec, BaseUrl(parsed));
             return new K8sTrialExecutor(Connect(parsed), Target(parsed), load,
-                RunnerOptions(new LocalRunnerOptions(), address, ready, stats, parsed) with { StudyKnobs = [.. KnobSetsOf(spec)] });
+                RunnerOptions(new LocalRunnerOptions { Liveness = spec.Liveness ?? new() }, address, ready, stats, parsed) with { StudyKnobs = [.. KnobSetsOf(spec)] });
         }
 
         /// <summary>Every knob set the study may use (its own, the floor's, and the presets): each trial takes all their variables out but its own.</summary>
@@ -113,7 +117,7 @@ internal static class KubernetesRunnerOptions
                     continue;
                 }
                 used.UnionWith(address.Forwards.Values);
-                slots.Add(new CloneSlotSettings(load, RunnerOptions(new LocalRunnerOptions(), address, ready, stats, parsed) with { StudyKnobs = [.. KnobSetsOf(spec)] }));
+                slots.Add(new CloneSlotSettings(load, RunnerOptions(new LocalRunnerOptions { Liveness = spec.Liveness ?? new() }, address, ready, stats, parsed) with { StudyKnobs = [.. KnobSetsOf(spec)] }));
             }
             return slots;
         }

@@ -33,13 +33,13 @@ internal static class RunCommand
         var command = new Command("run",
             "Run one trial: start the target under a real memory limit (a cgroup of its own), wait until ready, " +
             "drive the load, sample memory every 100 ms, classify the outcome (survived, oom-killed, runtime-oom, " +
-            "thrashing, crashed, start-failed) with its evidence, and clean up. Exit code 0 when it survived, 1 otherwise.");
+            "thrashing, crashed, start-failed, unresponsive) with its evidence, and clean up. Exit code 0 when it survived, 1 otherwise.");
         foreach (var option in new Option[] { s_limit, s_knobs, s_load, s_ready, s_stats, s_restarts, s_warm, s_files, s_interval, s_readyTimeout, s_hold, s_out })
         {
             command.Options.Add(option);
         }
         command.Options.Add(SampleTargetOption.Target);
-        foreach (var option in ContainerRunnerOptions.All)
+        foreach (var option in LivenessOptions.All.Concat(ContainerRunnerOptions.All))
         {
             command.Options.Add(option);
         }
@@ -76,6 +76,7 @@ internal static class RunCommand
             ReadyTimeout = TimeSpan.FromSeconds(parsed.GetValue(s_readyTimeout)),
             Hold = TimeSpan.FromSeconds(parsed.GetValue(s_hold)),
             Cpus = ContainerRunnerOptions.ReadCpus(parsed),
+            Liveness = LivenessOptions.Read(parsed) ?? new(),
         };
         var progress = new InlineProgress<string>(line => error.WriteLine($"headroom: {line}"));
         ITrialExecutor executor;

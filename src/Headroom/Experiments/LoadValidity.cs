@@ -54,7 +54,10 @@ public static class LoadValidity
     }
 
     /// <summary>An executor whose survivals are judged by <see cref="UnderLimit"/> before anyone sees them.</summary>
-    public static ITrialExecutor Judging(ITrialExecutor inner, double baselineSuccess) => new JudgingExecutor(inner, baselineSuccess);
+    /// <remarks>Each request carries the baseline's pace (<see cref="TrialRequest.Baseline"/>) for the trial loop's crawl and bound rules.</remarks>
+    public static ITrialExecutor Judging(ITrialExecutor inner, TrialResult baseline) =>
+        new JudgingExecutor(inner, baseline.Load?.SuccessRatio() ?? 1,
+            baseline.Load is { } load ? new TrialBaseline(load.RequestsPerSecond, baseline.Details.ReadyAfter, load.Duration) : null);
 
     /// <summary>An executor that stops with <see cref="BaselineProblem"/> (a <see cref="UserInputException"/>) before the failing baseline is recorded.</summary>
     public static ITrialExecutor CheckingBaseline(ITrialExecutor inner) => new BaselineCheckExecutor(inner);
@@ -68,12 +71,12 @@ public static class LoadValidity
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
-    private sealed class JudgingExecutor(ITrialExecutor inner, double baselineSuccess) : IConcurrentTrialExecutor
+    private sealed class JudgingExecutor(ITrialExecutor inner, double baselineSuccess, TrialBaseline? baseline) : IConcurrentTrialExecutor
     {
         public int Slots => TrialSlots.Of(inner);
 
         public async Task<TrialResult> RunAsync(TrialRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
-            UnderLimit(await inner.RunAsync(request, progress, cancellationToken), baselineSuccess);
+            UnderLimit(await inner.RunAsync(request with { Baseline = baseline }, progress, cancellationToken), baselineSuccess) with { Request = request };
     }
 
     private sealed class BaselineCheckExecutor(ITrialExecutor inner) : IConcurrentTrialExecutor

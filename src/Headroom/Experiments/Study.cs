@@ -63,7 +63,7 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
         }
         if (live is not null)
         {
-            judged = LoadValidity.Judging(live, baseline.Load?.SuccessRatio() ?? 1);
+            judged = LoadValidity.Judging(live, baseline);
         }
 
         EdgeSearchResult? edge = null;

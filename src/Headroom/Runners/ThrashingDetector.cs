@@ -39,6 +39,9 @@ public sealed class ThrashingDetector(long? limitBytes, ThrashingSettings settin
     /// <summary>The evidence once thrashing has been seen for a whole window; null until then.</summary>
     public string? Evidence { get; private set; }
 
+    /// <summary>The outcome a watcher decided the run with (<see cref="Declare"/>); thrashing when null.</summary>
+    public Trials.TrialOutcome? DecidedAs { get; private set; }
+
     public event Action<string>? Detected;
 
     public void Observe(MemorySample sample)
@@ -105,11 +108,15 @@ public sealed class ThrashingDetector(long? limitBytes, ThrashingSettings settin
             _first = null;
             _latest = null;
             Evidence = null;
+            DecidedAs = null;
         }
     }
 
-    /// <summary>Decides the run with a watcher's evidence (see <c>ITrialWatcher</c>); false when it was decided already.</summary>
-    public bool Declare(string evidence)
+    /// <summary>
+    /// Decides the run with a watcher's evidence and outcome (see <c>ITrialWatcher</c>); false when it was decided
+    /// already.
+    /// </summary>
+    public bool Declare(string evidence, Trials.TrialOutcome outcome = Trials.TrialOutcome.Thrashing)
     {
         lock (_lock)
         {
@@ -118,6 +125,7 @@ public sealed class ThrashingDetector(long? limitBytes, ThrashingSettings settin
                 return false;
             }
             Evidence = evidence;
+            DecidedAs = outcome;
         }
         Detected?.Invoke(evidence);
         return true;

@@ -79,6 +79,9 @@ public sealed record StudySpec
     /// <summary>True: leave the page cache as it is before each trial (no cold start); null: cold, as older study folders ran.</summary>
     public bool? Warm { get; init; }
 
+    /// <summary>Every trial's liveness probe (<c>liveness:</c>, <c>--liveness</c>); null: the readiness URL, 1 s / 1 s / 3.</summary>
+    public Runners.Trial.LivenessSettings? Liveness { get; init; }
+
     /// <summary>The local runner's CPU quota in CPUs (0.25 = Kubernetes' 250m); null = no CPU limit.</summary>
     public double? Cpus { get; init; }
 

@@ -21,6 +21,14 @@ internal sealed class StudySpecFile
     public string? Max { get; set; }
     public string? Runtime { get; set; }
     public bool? Warm { get; set; }
+    public LivenessFile? Liveness { get; set; }
+}
+
+// liveness: { url: URL or none, timing: PERIOD/TIMEOUT/FAILURES or kubernetes }, as --liveness and --liveness-timing.
+internal sealed class LivenessFile
+{
+    public string? Url { get; set; }
+    public string? Timing { get; set; }
 }
 
 internal sealed class TargetFile

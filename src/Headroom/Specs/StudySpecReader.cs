@@ -77,6 +77,7 @@ public static partial class StudySpecReader
             Max = file.Max is null ? null : Quantity(file.Max, $"{source}: max"),
             Runtime = runtime,
             Warm = file.Warm == true ? true : null,
+            Liveness = file.Liveness is { } live ? Runners.Trial.LivenessSettings.Parse(live.Url, live.Timing, $"{source}: liveness") : null,
         };
         // Checked here first so that the error names the spec's key, not a command-line flag.
         if (spec.Repeats is < 1 or > Experiments.MatrixOptions.MaxRepeats)

@@ -22,6 +22,9 @@ public sealed record TrialDetails
     public string Target { get; init; } = "";
     /// <summary>True when the target's files were evicted from the page cache before the start (the default).</summary>
     public bool ColdStart { get; init; }
+
+    /// <summary>How long the (last) run took from its start until it answered its readiness URL; null when it never did.</summary>
+    public TimeSpan? ReadyAfter { get; init; }
     public string Eviction { get; init; } = "";
     public IReadOnlyDictionary<string, string> KnobEnvironment { get; init; } = new Dictionary<string, string>();
     public RuntimeFigures? RuntimeBefore { get; init; }

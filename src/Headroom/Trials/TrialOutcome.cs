@@ -20,6 +20,11 @@ public enum TrialOutcome
     /// answered with an unexpected status) than without a limit: more than one point below the baseline's success ratio.
     /// </summary>
     Errors,
+    /// <summary>
+    /// Alive but failing its liveness probe (<c>failures</c> probes in a row unanswered within their timeout): what a
+    /// kubelet would kill and restart.
+    /// </summary>
+    Unresponsive,
 }
 
 public static class TrialOutcomeNames
@@ -34,6 +39,7 @@ public static class TrialOutcomeNames
         TrialOutcome.Crashed => "crashed",
         TrialOutcome.StartFailed => "start-failed",
         TrialOutcome.Errors => "errors",
+        TrialOutcome.Unresponsive => "unresponsive",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 

@@ -10,7 +10,14 @@ public sealed record TrialRequest(MemoryQuantity? Limit, Knobs.KnobSet Knobs)
 
     /// <summary>A label experiments use to tell trials apart in reports (e.g. <c>edge</c>, <c>matrix r2</c>).</summary>
     public string Purpose { get; init; } = "";
+
+    /// <summary>What the unlimited baseline did, for the rules that compare a limited trial with it (null: no baseline).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TrialBaseline? Baseline { get; init; }
 }
+
+/// <summary>The baseline's pace: its completed requests a second, how long its start took, how long its load ran.</summary>
+public sealed record TrialBaseline(double RequestsPerSecond, TimeSpan? ReadyAfter, TimeSpan LoadDuration);
 
 /// <summary>The load's figures that experiments compare (the whole report stays with the trial's files).</summary>
 public sealed record TrialLoadSummary(

@@ -1,8 +1,4 @@
-using System.Globalization;
 using System.Xml.Linq;
-using Headroom.Runners.Local;
-using Headroom.Tests.Runners;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Cli;
 
@@ -11,12 +7,8 @@ namespace Headroom.Tests.Cli;
 /// need about 45 MiB charged; it passes at 128Mi and is OOM-killed at 24Mi.
 /// </summary>
 [Collection(RealCgroupsCollection.Name)]
-public sealed class CheckCommandTests : IDisposable
+public sealed class CheckCommandTests() : TempFolderTest("headroom-check-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-check-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private static async Task<(int Exit, string Stdout, string Stderr)> CheckAsync(params string[] options)
     {
         CgroupRequirement.Writable();
@@ -44,8 +36,8 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public async Task LimitAboveTheNeed_Passes_WritesJUnitAndGitHubSummary()
     {
-        var junit = Path.Combine(_root, "junit.xml");
-        var summary = Path.Combine(_root, "step-summary.md");
+        var junit = Path.Combine(TempRoot, "junit.xml");
+        var summary = Path.Combine(TempRoot, "step-summary.md");
 
         var (code, output, _) = await WithGitHubSummaryAsync(summary, () => CheckAsync("--limit", "128Mi", "--junit", junit));
 
@@ -66,8 +58,8 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public async Task LimitBelowTheNeed_Fails_WithTheKillAsTheJUnitFailure()
     {
-        var junit = Path.Combine(_root, "junit.xml");
-        var summary = Path.Combine(_root, "step-summary.md");
+        var junit = Path.Combine(TempRoot, "junit.xml");
+        var summary = Path.Combine(TempRoot, "step-summary.md");
 
         var (code, output, _) = await WithGitHubSummaryAsync(summary, () => CheckAsync("--limit", "24Mi", "--junit", junit));
 
@@ -86,9 +78,9 @@ public sealed class CheckCommandTests : IDisposable
     public async Task Baseline_EdgeGrownBeyondTheTolerance_Fails_WithinIt_Passes()
     {
         // As if recorded when the server needed far less (20Mi), and when it needed more than now (96Mi).
-        var grown = Path.Combine(_root, "grown.json");
+        var grown = Path.Combine(TempRoot, "grown.json");
         await File.WriteAllTextAsync(grown, """{ "name": "x", "edge": { "survivalEdge": "20Mi", "healthyEdge": "22Mi" } }""", TestContext.Current.CancellationToken);
-        var roomy = Path.Combine(_root, "roomy.json");
+        var roomy = Path.Combine(TempRoot, "roomy.json");
         await File.WriteAllTextAsync(roomy, """{ "name": "x", "edge": { "survivalEdge": "96Mi", "healthyEdge": "96Mi" } }""", TestContext.Current.CancellationToken);
 
         // With --healthy: below what the server needs it is either killed or crawls (a trial here once crawled through
@@ -106,7 +98,7 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public async Task Healthy_JudgesAgainstAnUnlimitedRunMadeFirst()
     {
-        var summary = Path.Combine(_root, "step-summary.md");
+        var summary = Path.Combine(TempRoot, "step-summary.md");
 
         var (code, output, _) = await WithGitHubSummaryAsync(summary, () => CheckAsync("--limit", "128Mi", "--healthy"));
 

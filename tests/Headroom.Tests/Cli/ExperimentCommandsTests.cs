@@ -1,9 +1,6 @@
-using Headroom.Tests.Support;
 using Headroom.Cli.Commands;
-using Headroom.Experiments;
 using Headroom.Specs;
 using Headroom.Tests.Experiments;
-using Headroom.Trials;
 using k8s;
 using k8s.Models;
 
@@ -11,17 +8,13 @@ namespace Headroom.Tests.Cli;
 
 /// <summary>The experiment commands through the real CLI entry point. Trials come from a scripted executor put behind
 /// the commands' executor seam, as the runner will be; no real trial runs here.</summary>
-public sealed class ExperimentCommandsTests : IDisposable
+public sealed class ExperimentCommandsTests() : TempFolderTest("headroom-cli-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => CliRun.RunAsync(args);
 
     private string CopyRecordedStudy()
     {
-        var target = Path.Combine(_root, "study");
+        var target = Path.Combine(TempRoot, "study");
         Directory.CreateDirectory(target);
         var source = Path.Combine(AppContext.BaseDirectory, "Experiments", "RecordedStudies", "go-twin-scripted");
         foreach (var file in Directory.GetFiles(source))
@@ -51,10 +44,10 @@ public sealed class ExperimentCommandsTests : IDisposable
     [Fact]
     public async Task Recommend_FromAFolderThatIsNoStudy_IsAOneLineUserError()
     {
-        var (code, _, error) = await RunAsync("recommend", "--from", _root);
+        var (code, _, error) = await RunAsync("recommend", "--from", TempRoot);
 
         Assert.Equal(2, code);
-        Assert.Equal($"headroom: '{_root}' is not a study folder (no plan.json); give the folder a study wrote\n", error);
+        Assert.Equal($"headroom: '{TempRoot}' is not a study folder (no plan.json); give the folder a study wrote\n", error);
     }
 
     [Fact]
@@ -65,9 +58,9 @@ public sealed class ExperimentCommandsTests : IDisposable
         TrialExecutors.Factory = scripted;
         try
         {
-            var spec = Path.Combine(_root, "headroom.yaml");
+            var spec = Path.Combine(TempRoot, "headroom.yaml");
             File.WriteAllText(spec, "name: go-twin\ntarget:\n  command: ./go-sales-api\nruntime: go\nrepeats: 2\n");
-            var folder = Path.Combine(_root, "out");
+            var folder = Path.Combine(TempRoot, "out");
 
             // Verification trials are not study trials (not in results.jsonl): this test counts the recorded ones.
             var (code, output, error) = await RunAsync("study", "-f", spec, "--out", folder, "--no-verify");
@@ -93,9 +86,9 @@ public sealed class ExperimentCommandsTests : IDisposable
     [Fact]
     public async Task Edge_ForAnImageTarget_TheLocalRunnerSaysSoInOneLine()
     {
-        var spec = Path.Combine(_root, "image.yaml");
+        var spec = Path.Combine(TempRoot, "image.yaml");
         await File.WriteAllTextAsync(spec, "target:\n  image: example.invalid/sales-api:1\n", TestContext.Current.CancellationToken);
-        var (code, _, error) = await RunAsync("edge", "-f", spec, "--out", Path.Combine(_root, "edge"));
+        var (code, _, error) = await RunAsync("edge", "-f", spec, "--out", Path.Combine(TempRoot, "edge"));
 
         Assert.Equal(2, code);
         Assert.StartsWith("headroom: target image 'example.invalid/sales-api:1' needs the container runner", error, StringComparison.Ordinal);
@@ -108,7 +101,7 @@ public sealed class ExperimentCommandsTests : IDisposable
     [InlineData("study")]
     public async Task AnyExperimentCommand_TakesTheTargetAfterTheDoubleDash_AndNamesItWhenMissing(string command)
     {
-        var folder = Path.Combine(_root, command + "-missing");
+        var folder = Path.Combine(TempRoot, command + "-missing");
         var (code, _, error) = await RunAsync(command, "--out", folder, "--ready", "http://127.0.0.1:1/ready", "--", "no-such-program-headroom", "--flag");
 
         Assert.Equal(2, code);
@@ -119,9 +112,9 @@ public sealed class ExperimentCommandsTests : IDisposable
     [Fact]
     public async Task SpecCommandNotFound_IsNamedByItsSpecKey()
     {
-        var spec = Path.Combine(_root, "missing.yaml");
+        var spec = Path.Combine(TempRoot, "missing.yaml");
         await File.WriteAllTextAsync(spec, "target:\n  command: no-such-program-headroom -m http.server 8000\nload: -n 10 http://127.0.0.1:1/\n", TestContext.Current.CancellationToken);
-        var (code, _, error) = await RunAsync("edge", "-f", spec, "--out", Path.Combine(_root, "missing"));
+        var (code, _, error) = await RunAsync("edge", "-f", spec, "--out", Path.Combine(TempRoot, "missing"));
 
         Assert.Equal(2, code);
         Assert.Equal("headroom: target.command: 'no-such-program-headroom' not found (not a file and not on PATH); check target.command in the spec", error.Trim());

@@ -1,25 +1,17 @@
-using System.Globalization;
-using Headroom.Runners.Local;
 using Headroom.Specs;
-using Headroom.Tests.Runners;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Cli;
 
 /// <summary><c>headroom init</c> on a real server: the file it writes names what the server really did, and runs.</summary>
 [Collection(RealCgroupsCollection.Name)]
-public sealed class InitCommandTests : IDisposable
+public sealed class InitCommandTests() : TempFolderTest("headroom-init-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-init-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [Fact]
     public async Task GoServer_PortsReadyRuntimeFound_AndTheFileRunsAsItIs()
     {
         var server = await TestPrograms.GoOomAsync();
         var port = PortCheck.FreePort();
-        var file = Path.Combine(_root, "headroom.yaml");
+        var file = Path.Combine(TempRoot, "headroom.yaml");
 
         var (code, output, error) = await CliRun.RunAsync("init", "-o", file, "--", server, "serve", port.ToString(CultureInfo.InvariantCulture), "0");
 
@@ -45,17 +37,17 @@ public sealed class InitCommandTests : IDisposable
     [Fact]
     public async Task CommandThatListensOnNothing_IsAOneLineError()
     {
-        var (code, _, error) = await CliRun.RunAsync("init", "-o", Path.Combine(_root, "x.yaml"), "--wait", "1", "--", "sleep", "30");
+        var (code, _, error) = await CliRun.RunAsync("init", "-o", Path.Combine(TempRoot, "x.yaml"), "--wait", "1", "--", "sleep", "30");
 
         Assert.Equal(2, code);
         Assert.EndsWith("headroom: sleep 30 listened on no TCP port within 1 s; give it the port to listen on, or --wait longer\n", error);
-        Assert.False(File.Exists(Path.Combine(_root, "x.yaml")));
+        Assert.False(File.Exists(Path.Combine(TempRoot, "x.yaml")));
     }
 
     [Fact]
     public async Task ExistingFile_IsNotOverwritten()
     {
-        var file = Path.Combine(_root, "headroom.yaml");
+        var file = Path.Combine(TempRoot, "headroom.yaml");
         await File.WriteAllTextAsync(file, "name: mine\n", TestContext.Current.CancellationToken);
 
         var (code, _, error) = await CliRun.RunAsync("init", "-o", file, "--", "sleep", "1");

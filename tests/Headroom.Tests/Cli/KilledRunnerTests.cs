@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Headroom.Cgroups;
-using Headroom.Processes;
-using Headroom.Tests.Runners;
 
 namespace Headroom.Tests.Cli;
 

@@ -1,9 +1,5 @@
 using Headroom.Cli.Live;
-using Headroom.Experiments;
-using Headroom.Knobs;
-using Headroom.Limits;
 using Headroom.Memory;
-using Headroom.Trials;
 using Spectre.Console.Testing;
 
 namespace Headroom.Tests.Cli;

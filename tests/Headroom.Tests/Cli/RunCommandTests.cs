@@ -1,10 +1,7 @@
-using Headroom.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 using Headroom.Cgroups;
 using Headroom.Cli;
-using Headroom.Runners.Local;
-using Headroom.Tests.Runners;
 
 namespace Headroom.Tests.Cli;
 

@@ -1,14 +1,8 @@
-using Headroom.Tests.Support;
-
 namespace Headroom.Tests.Cli;
 
 /// <summary><c>--target</c> names a bundled sample; a second way of naming the target at the same time is a one-line error.</summary>
-public sealed class SampleTargetOptionTests : IDisposable
+public sealed class SampleTargetOptionTests() : TempFolderTest("headroom-target-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-target-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => CliRun.RunAsync(args);
 
     [Theory]
@@ -18,13 +12,13 @@ public sealed class SampleTargetOptionTests : IDisposable
     [InlineData("floor")]
     public async Task TargetWithASpecFile_IsAOneLineError(string command)
     {
-        var spec = Path.Combine(_root, "headroom.yaml");
+        var spec = Path.Combine(TempRoot, "headroom.yaml");
         await File.WriteAllTextAsync(spec, "target:\n  command: ./svc\n", TestContext.Current.CancellationToken);
 
-        var (code, _, error) = await RunAsync(command, "--target", "go", "-f", spec, "--out", Path.Combine(_root, "out"));
+        var (code, _, error) = await RunAsync(command, "--target", "go", "-f", spec, "--out", Path.Combine(TempRoot, "out"));
 
         Assert.Equal((2, $"headroom: --target go and -f {spec} both name the target; give one of them\n"), (code, error));
-        Assert.False(Directory.Exists(Path.Combine(_root, "out")));
+        Assert.False(Directory.Exists(Path.Combine(TempRoot, "out")));
     }
 
     [Fact]
@@ -40,7 +34,7 @@ public sealed class SampleTargetOptionTests : IDisposable
     [InlineData("study")]
     public async Task UnknownTarget_NamesTheSamples(string command)
     {
-        var (code, _, error) = await RunAsync(command, "--target", "rust", "--out", Path.Combine(_root, "out"));
+        var (code, _, error) = await RunAsync(command, "--target", "rust", "--out", Path.Combine(TempRoot, "out"));
 
         Assert.Equal((2, "headroom: --target 'rust' is not a bundled sample; use sales-api (the C# sample) or go (its Go twin)\n"), (code, error));
     }
@@ -48,7 +42,7 @@ public sealed class SampleTargetOptionTests : IDisposable
     [Fact]
     public async Task TargetWithTheDockerRunner_IsAOneLineError()
     {
-        var (code, _, error) = await RunAsync("edge", "--target", "go", "--runner", "docker", "--out", Path.Combine(_root, "out"));
+        var (code, _, error) = await RunAsync("edge", "--target", "go", "--runner", "docker", "--out", Path.Combine(TempRoot, "out"));
 
         Assert.Equal((2, "headroom: --target go runs with the local runner; with --runner docker give --image\n"), (code, error));
     }

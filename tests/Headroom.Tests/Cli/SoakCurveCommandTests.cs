@@ -1,17 +1,11 @@
 using Headroom.Cli;
-using Headroom.Tests.Runners;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Cli;
 
 /// <summary><c>headroom soak</c> and <c>headroom curve</c> from the command line: bad input in one line and exit 2, and the Go sample's verdict.</summary>
 [Collection(RealCgroupsCollection.Name)]
-public sealed class SoakCurveCommandTests : IDisposable
+public sealed class SoakCurveCommandTests() : TempFolderTest("headroom-soak-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-soak-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [Theory]
     [InlineData("headroom: --duration 00:00:00 is not a duration to soak for: give one above 0, e.g. --duration 10m", "soak", "--rate", "100", "--duration", "0")]
     [InlineData("headroom: --rate -1 is not a rate: give requests per second above 0, e.g. --rate 500", "soak", "--rate=-1", "--duration", "10s")]
@@ -31,11 +25,11 @@ public sealed class SoakCurveCommandTests : IDisposable
     {
         var cgroups = CgroupRequirement.Writable();
         var (exit, stdout, stderr) = await CliRun.RunAsync(
-            "soak", "--target", "go", "--rate", "200", "--duration", "24s", "--limit", "64Mi", "--out", Path.Combine(_root, "go"));
+            "soak", "--target", "go", "--rate", "200", "--duration", "24s", "--limit", "64Mi", "--out", Path.Combine(TempRoot, "go"));
         TestContext.Current.SendDiagnosticMessage(stdout);
         Assert.True(exit == 0, stdout + stderr);
         Assert.Contains("verdict: stable: charged ", stdout, StringComparison.Ordinal);
-        var html = await File.ReadAllTextAsync(Path.Combine(_root, "go", "report.html"), TestContext.Current.CancellationToken);
+        var html = await File.ReadAllTextAsync(Path.Combine(TempRoot, "go", "report.html"), TestContext.Current.CancellationToken);
         Assert.Contains("Memory over the soak", html, StringComparison.Ordinal);
         Assert.Contains("limit 64Mi", html, StringComparison.Ordinal);
         Assert.Empty(CgroupRequirement.LeftBehind(cgroups));

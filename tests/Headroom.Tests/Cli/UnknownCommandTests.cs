@@ -1,5 +1,3 @@
-using Headroom.Tests.Support;
-
 namespace Headroom.Tests.Cli;
 
 /// <summary>A mistyped command is one line naming the commands there are, exit 2.</summary>

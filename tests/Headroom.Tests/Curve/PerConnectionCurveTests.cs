@@ -1,11 +1,4 @@
-using System.Globalization;
 using Headroom.Curve;
-using Headroom.Experiments;
-using Headroom.Limits;
-using Headroom.Runners;
-using Headroom.Runners.Local;
-using Headroom.Tests.Runners;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Curve;
 

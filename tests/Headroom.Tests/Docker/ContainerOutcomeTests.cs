@@ -1,8 +1,5 @@
 using Docker.DotNet.Models;
-using Headroom.Runners;
 using Headroom.Runners.Docker;
-using Headroom.Runners.Local;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Docker;
 

@@ -1,9 +1,5 @@
 using Docker.DotNet.Models;
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Runners;
 using Headroom.Runners.Docker;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Docker;
 

@@ -1,8 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Headroom.Processes;
 using Headroom.Runners.Docker;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Docker;
 

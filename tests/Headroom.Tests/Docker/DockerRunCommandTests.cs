@@ -1,6 +1,4 @@
-using System.Globalization;
 using Docker.DotNet.Models;
-using Headroom.Processes;
 using Headroom.Runners.Docker;
 
 namespace Headroom.Tests.Docker;

@@ -1,9 +1,4 @@
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Runners;
 using Headroom.Runners.Docker;
-using Headroom.Tests.Runners;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Docker;
 

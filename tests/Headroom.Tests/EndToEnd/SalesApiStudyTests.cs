@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Headroom.Cli;
-using Headroom.Experiments;
 using Headroom.Reports;
-using Headroom.Tests.Runners;
 using k8s;
 using k8s.Models;
 
@@ -13,17 +11,13 @@ namespace Headroom.Tests.EndToEnd;
 /// (one confirmation, one matrix round, a 4Mi resolution) so it fits in CI; the default stays the article's.
 /// </summary>
 [Collection(RealCgroupsCollection.Name)]
-public sealed class SalesApiStudyTests : IDisposable
+public sealed class SalesApiStudyTests() : TempFolderTest("headroom-e2e-study-")
 {
-    private readonly string _work = Directory.CreateTempSubdirectory("headroom-e2e-study-").FullName;
-
-    public void Dispose() => Directory.Delete(_work, recursive: true);
-
     [Fact]
     public async Task Study_BundledSample_FindsAnEdgeAndRecommendsAContainerThatFits()
     {
         var cgroups = CgroupRequirement.Writable();
-        var folder = Path.Combine(_work, "study");
+        var folder = Path.Combine(TempRoot, "study");
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 

@@ -1,7 +1,3 @@
-using Headroom.Experiments;
-using Headroom.Knobs;
-using Headroom.Trials;
-
 namespace Headroom.Tests.Experiments;
 
 public class BaselineRunsTests

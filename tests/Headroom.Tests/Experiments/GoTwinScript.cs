@@ -1,6 +1,4 @@
-using Headroom.Experiments;
 using Headroom.Specs;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Experiments;
 

@@ -1,9 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using Headroom.Cli;
-using Headroom.Experiments;
-using Headroom.Tests.Runners;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Experiments;
 
@@ -13,16 +9,12 @@ namespace Headroom.Tests.Experiments;
 /// under a low limit gets the outcome <c>errors</c> there and an edge above it.
 /// </summary>
 [Collection(RealCgroupsCollection.Name)]
-public sealed class LoadValidityStudyTests : IDisposable
+public sealed class LoadValidityStudyTests() : TempFolderTest("headroom-validity-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-validity-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private string Spec(int port, string load, params string[] serverOptions)
     {
         var args = string.Join(", ", new[] { TestPrograms.TestServer(), port.ToString(CultureInfo.InvariantCulture) }.Concat(serverOptions).Select(a => $"\"{a}\""));
-        var path = Path.Combine(_root, "headroom.yaml");
+        var path = Path.Combine(TempRoot, "headroom.yaml");
         File.WriteAllText(path, $"name: validity\ntarget:\n  command: python3\n  args: [{args}]\n  ready: http://127.0.0.1:{port}/ready\nload: \"{load}\"\n");
         return path;
     }
@@ -41,7 +33,7 @@ public sealed class LoadValidityStudyTests : IDisposable
         var cgroups = CgroupRequirement.Writable();
         var port = FreePort.Next();
         var wrong = FreePort.Next();
-        var folder = Path.Combine(_root, "study");
+        var folder = Path.Combine(TempRoot, "study");
 
         var (exit, stdout, stderr) = await CliRun.RunAsync("study", "-f", Spec(port, $"-c 2 -n 100 http://127.0.0.1:{wrong}/"), "--out", folder);
 
@@ -59,7 +51,7 @@ public sealed class LoadValidityStudyTests : IDisposable
     {
         CgroupRequirement.Writable();
         var port = FreePort.Next();
-        var folder = Path.Combine(_root, "study");
+        var folder = Path.Combine(TempRoot, "study");
 
         var (exit, _, stderr) = await CliRun.RunAsync("edge", "-f", Spec(port, $"-c 2 -n 100 http://127.0.0.1:{port}/", "--status", "404"), "--out", folder, "--baseline-runs", "1");
 
@@ -73,7 +65,7 @@ public sealed class LoadValidityStudyTests : IDisposable
     {
         var cgroups = CgroupRequirement.Writable();
         var port = FreePort.Next();
-        var folder = Path.Combine(_root, "study");
+        var folder = Path.Combine(TempRoot, "study");
         // 24 MiB of ballast on top of Python's own: it answers 503 while its anon memory is above 70 % of its limit.
         var spec = Spec(port, $"-c 2 -n 200 http://127.0.0.1:{port}/", "--ballast", "24", "--shed-above", "0.7");
 

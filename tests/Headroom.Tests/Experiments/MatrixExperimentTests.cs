@@ -1,8 +1,3 @@
-using Headroom.Experiments;
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Trials;
-
 namespace Headroom.Tests.Experiments;
 
 public class MatrixExperimentTests

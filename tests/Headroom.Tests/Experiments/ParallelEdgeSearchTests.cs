@@ -1,8 +1,3 @@
-using Headroom.Experiments;
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Trials;
-
 namespace Headroom.Tests.Experiments;
 
 /// <summary>The edge search with N trial slots: the same edges as with one slot, in fewer rounds.</summary>

@@ -1,15 +1,8 @@
-using Headroom.Experiments;
-using Headroom.Trials;
-
 namespace Headroom.Tests.Experiments;
 
 /// <summary>A study with three trial slots: results.jsonl in order, an interrupted study resumed, a replay without a runner.</summary>
-public sealed class ParallelStudyTests : IDisposable
+public sealed class ParallelStudyTests() : TempFolderTest("headroom-parallel-study-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-parallel-study-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private static StudyPlan Plan(int? parallel) => GoTwinScript.Plan() with { Spec = GoTwinScript.Plan().Spec with { Parallel = parallel } };
 
     private static SlottedScriptedExecutor Executor(Action<int>? onStart = null) =>
@@ -21,9 +14,9 @@ public sealed class ParallelStudyTests : IDisposable
     public async Task ThreeSlots_SameFindingsAsOne_ResultsAppendedInOrder()
     {
         var ct = TestContext.Current.CancellationToken;
-        var sequential = await new Study(GoTwinScript.Executor(), StudyFolder.Open(Path.Combine(_root, "one"))).RunAsync(Plan(null), null, ct);
+        var sequential = await new Study(GoTwinScript.Executor(), StudyFolder.Open(Path.Combine(TempRoot, "one"))).RunAsync(Plan(null), null, ct);
         await using var executor = Executor();
-        var folder = Path.Combine(_root, "three");
+        var folder = Path.Combine(TempRoot, "three");
 
         var parallel = await new Study(executor, StudyFolder.Open(folder)).RunAsync(Plan(3), null, ct);
 
@@ -50,14 +43,14 @@ public sealed class ParallelStudyTests : IDisposable
     public async Task ThreeSlots_CancelledAtTrialK_ThenResumed_RunsEveryPlannedTrialOnce(int k)
     {
         var ct = TestContext.Current.CancellationToken;
-        var whole = Path.Combine(_root, "whole");
+        var whole = Path.Combine(TempRoot, "whole");
         await using (var executor = Executor())
         {
             await new Study(executor, StudyFolder.Open(whole)).RunAsync(Plan(3), null, ct);
         }
         var total = Keys(whole).Count();
 
-        var folder = Path.Combine(_root, $"cut-{k}");
+        var folder = Path.Combine(TempRoot, $"cut-{k}");
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using (var executor = Executor(n => { if (n == k) cancellation.Cancel(); }))
         {
@@ -82,7 +75,7 @@ public sealed class ParallelStudyTests : IDisposable
     public async Task PlanWithThreeSlots_OnAOneSlotRunner_IsRefused()
     {
         var error = await Assert.ThrowsAsync<UserInputException>(() =>
-            new Study(GoTwinScript.Executor(), StudyFolder.Open(Path.Combine(_root, "mismatch"))).RunAsync(Plan(3), null, TestContext.Current.CancellationToken));
+            new Study(GoTwinScript.Executor(), StudyFolder.Open(Path.Combine(TempRoot, "mismatch"))).RunAsync(Plan(3), null, TestContext.Current.CancellationToken));
 
         Assert.Contains("runs 3 trials at once (--parallel 3) but this runner has 1", error.Message, StringComparison.Ordinal);
     }

@@ -1,4 +1,3 @@
-using Headroom.Experiments;
 using Headroom.Reports;
 using k8s;
 using k8s.Models;

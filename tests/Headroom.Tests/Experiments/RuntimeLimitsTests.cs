@@ -1,7 +1,4 @@
-using Headroom.Experiments;
-using Headroom.Limits;
 using Headroom.Specs;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Experiments;
 

@@ -1,6 +1,3 @@
-using Headroom.Limits;
-using Headroom.Trials;
-
 namespace Headroom.Tests.Experiments;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Headroom.Trials;
-
 namespace Headroom.Tests.Experiments;
 
 /// <summary>

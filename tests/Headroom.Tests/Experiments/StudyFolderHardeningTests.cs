@@ -1,15 +1,10 @@
 using System.Text;
-using Headroom.Experiments;
 
 namespace Headroom.Tests.Experiments;
 
 /// <summary>A study folder keeps every complete record through torn writes, refuses a second run, and refuses duplicates.</summary>
-public sealed class StudyFolderHardeningTests : IDisposable
+public sealed class StudyFolderHardeningTests() : TempFolderTest("headroom-folder-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-folder-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private static Task<StudyResult> RunAsync(string folder) =>
         new Study(GoTwinScript.Executor(), StudyFolder.Open(folder)).RunAsync(GoTwinScript.Plan(), null, TestContext.Current.CancellationToken);
 
@@ -18,7 +13,7 @@ public sealed class StudyFolderHardeningTests : IDisposable
     [Fact]
     public async Task LastRecordCutInHalf_ResumedTwice_EveryTrialOnceAndEveryCompleteRecordKept()
     {
-        var folder = Path.Combine(_root, "torn");
+        var folder = Path.Combine(TempRoot, "torn");
         await RunAsync(folder);
         var whole = File.ReadAllBytes(Results(folder));
         var total = StudyFolder.Open(folder).Records.Count;
@@ -39,7 +34,7 @@ public sealed class StudyFolderHardeningTests : IDisposable
     [Fact]
     public async Task LastRecordMissingOnlyItsNewline_IsKeptAndEnded()
     {
-        var folder = Path.Combine(_root, "no-newline");
+        var folder = Path.Combine(TempRoot, "no-newline");
         await RunAsync(folder);
         var lines = File.ReadAllLines(Results(folder));
         var kept = lines.Length - 3;
@@ -54,7 +49,7 @@ public sealed class StudyFolderHardeningTests : IDisposable
     [Fact]
     public async Task SecondRunOnAHeldFolder_IsRefusedNamingTheHoldersPid()
     {
-        var folder = Path.Combine(_root, "held");
+        var folder = Path.Combine(TempRoot, "held");
         var holder = StudyFolder.Open(folder);
         using var held = holder.Lock();
 
@@ -67,7 +62,7 @@ public sealed class StudyFolderHardeningTests : IDisposable
     [Fact]
     public async Task FolderReleasedByAFinishedRun_CanBeResumed()
     {
-        var folder = Path.Combine(_root, "released");
+        var folder = Path.Combine(TempRoot, "released");
         await RunAsync(folder);
 
         var again = await RunAsync(folder);
@@ -78,7 +73,7 @@ public sealed class StudyFolderHardeningTests : IDisposable
     [Fact]
     public async Task DuplicatePhaseAndIndex_IsRefusedOnReading()
     {
-        var folder = Path.Combine(_root, "duplicate");
+        var folder = Path.Combine(TempRoot, "duplicate");
         await RunAsync(folder);
         var lines = File.ReadAllLines(Results(folder));
         File.AppendAllText(Results(folder), lines[2] + "\n", Encoding.UTF8);

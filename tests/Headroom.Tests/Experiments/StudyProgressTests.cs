@@ -1,13 +1,7 @@
-using Headroom.Experiments;
-
 namespace Headroom.Tests.Experiments;
 
-public sealed class StudyProgressTests : IDisposable
+public sealed class StudyProgressTests() : TempFolderTest("headroom-progress-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-progress-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     /// <summary>Collects reports synchronously (Progress&lt;T&gt; would post them to the thread pool).</summary>
     private sealed class Collect : IProgress<StudyProgress>
     {
@@ -21,7 +15,7 @@ public sealed class StudyProgressTests : IDisposable
         var progress = new Collect();
         var executor = GoTwinScript.Executor();
 
-        await new Study(executor, StudyFolder.Open(Path.Combine(_root, "s"))).RunAsync(GoTwinScript.Plan(), progress, TestContext.Current.CancellationToken);
+        await new Study(executor, StudyFolder.Open(Path.Combine(TempRoot, "s"))).RunAsync(GoTwinScript.Plan(), progress, TestContext.Current.CancellationToken);
 
         Assert.Equal([.. Enumerable.Range(1, executor.Requests.Count), executor.Requests.Count], progress.Reports.Select(r => r.Trial));
         Assert.Equal(["baseline", "edge", "matrix", "floor", "done"], progress.Reports.Select(r => r.Phase).Distinct());
@@ -36,7 +30,7 @@ public sealed class StudyProgressTests : IDisposable
     [Fact]
     public async Task Study_SaveSamples_WritesEachTrialsFileAndRecordsItsName()
     {
-        var folder = Path.Combine(_root, "samples");
+        var folder = Path.Combine(TempRoot, "samples");
         var study = new Study(GoTwinScript.Executor(), StudyFolder.Open(folder))
         {
             SaveSamples = (result, path, ct) => File.WriteAllTextAsync(path, $"{result.Request.Limit}\n", ct),

@@ -1,13 +1,7 @@
-using Headroom.Experiments;
-
 namespace Headroom.Tests.Experiments;
 
-public sealed class StudyResumeTests : IDisposable
+public sealed class StudyResumeTests() : TempFolderTest("headroom-study-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-study-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private static async Task<(StudyResult Result, int Executed)> RunAsync(string folder, Action<int>? beforeTrial = null, CancellationToken? cancellationToken = null)
     {
         var executor = GoTwinScript.Executor(beforeTrial);
@@ -23,10 +17,10 @@ public sealed class StudyResumeTests : IDisposable
     [InlineData(25)]
     public async Task Study_CancelledAfterKTrialsThenResumed_RunsEachPlannedTrialExactlyOnce(int k)
     {
-        var (reference, total) = await RunAsync(Path.Combine(_root, "whole"));
+        var (reference, total) = await RunAsync(Path.Combine(TempRoot, "whole"));
         Assert.InRange(k, 1, total - 1);
 
-        var folder = Path.Combine(_root, "interrupted");
+        var folder = Path.Combine(TempRoot, "interrupted");
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             RunAsync(folder, n => { if (n == k) cancellation.Cancel(); }, cancellation.Token));
@@ -40,7 +34,7 @@ public sealed class StudyResumeTests : IDisposable
         Assert.Equal(total, records.Count);
         Assert.Equal(total, records.Select(r => (r.Phase, r.Index)).Distinct().Count());
         Assert.Equal(
-            StudyFolder.Open(Path.Combine(_root, "whole")).Records.Select(r => (r.Phase, r.Index, r.Limit, r.KnobSet, r.Outcome)),
+            StudyFolder.Open(Path.Combine(TempRoot, "whole")).Records.Select(r => (r.Phase, r.Index, r.Limit, r.KnobSet, r.Outcome)),
             records.Select(r => (r.Phase, r.Index, r.Limit, r.KnobSet, r.Outcome)));
         Assert.Equal(reference.Edge!.SurvivalEdge, resumed.Edge!.SurvivalEdge);
         Assert.Equal(reference.Edge.HealthyEdge, resumed.Edge.HealthyEdge);
@@ -50,7 +44,7 @@ public sealed class StudyResumeTests : IDisposable
     [Fact]
     public async Task Study_FolderOfAnotherPlan_IsRefused()
     {
-        var folder = Path.Combine(_root, "other");
+        var folder = Path.Combine(TempRoot, "other");
         await RunAsync(folder);
 
         var error = await Assert.ThrowsAsync<UserInputException>(() =>
@@ -62,7 +56,7 @@ public sealed class StudyResumeTests : IDisposable
     [Fact]
     public async Task Study_ReplayOnlyOfAnIncompleteFolder_SaysHowToFinishIt()
     {
-        var folder = Path.Combine(_root, "incomplete");
+        var folder = Path.Combine(TempRoot, "incomplete");
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             RunAsync(folder, n => { if (n == 3) cancellation.Cancel(); }, cancellation.Token));
@@ -76,7 +70,7 @@ public sealed class StudyResumeTests : IDisposable
     [Fact]
     public void StudyFolder_LineCutShortByAKill_IsDroppedAndRunAgain()
     {
-        var folder = Path.Combine(_root, "cut");
+        var folder = Path.Combine(TempRoot, "cut");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, StudyFolder.ResultsFile), "{\"specHash\":\"ab\",\"phase\":\"base");
 

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Headroom.Processes;
 using Headroom.Targets;
 
 namespace Headroom.Tests.GoSample;

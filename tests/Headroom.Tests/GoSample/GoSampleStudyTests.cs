@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text.Json;
 using Headroom.Cli;
 using Headroom.Cli.Commands;
-using Headroom.Experiments;
 using Headroom.Specs;
-using Headroom.Tests.Runners;
-using Headroom.Trials;
 
 namespace Headroom.Tests.GoSample;
 
@@ -16,12 +12,8 @@ namespace Headroom.Tests.GoSample;
 /// GOMEMLIMIT is in each knob trial's environment and comes back from the runtime as its <c>memlimit</c>.
 /// </summary>
 [Collection(RealCgroupsCollection.Name)]
-public sealed class GoSampleStudyTests : IDisposable
+public sealed class GoSampleStudyTests() : TempFolderTest("headroom-go-study-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-go-study-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [Fact]
     public async Task ShortStudy_FindsAnEdge_AndTheGoPresetsLimitReachesTheRuntime()
     {
@@ -29,7 +21,7 @@ public sealed class GoSampleStudyTests : IDisposable
         var previous = TrialExecutors.Factory;
         var capturing = new CapturingFactory(new LocalRunnerFactory());
         TrialExecutors.Factory = capturing;
-        var folder = Path.Combine(_root, "study");
+        var folder = Path.Combine(TempRoot, "study");
         int code;
         string output, error;
         try

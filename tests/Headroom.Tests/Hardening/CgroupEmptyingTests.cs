@@ -1,7 +1,4 @@
-using System.Globalization;
 using Headroom.Cgroups;
-using Headroom.Processes;
-using Headroom.Tests.Runners;
 
 namespace Headroom.Tests.Hardening;
 

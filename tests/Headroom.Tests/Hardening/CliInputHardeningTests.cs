@@ -1,20 +1,14 @@
-using Headroom.Experiments;
 using Headroom.Load;
 using Headroom.Specs;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Hardening;
 
 /// <summary>Hostile or absurd input to the CLI and the spec: one bounded line, the right exit code, nothing left behind.</summary>
-public sealed class CliInputHardeningTests : IDisposable
+public sealed class CliInputHardeningTests() : TempFolderTest("headroom-input-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("headroom-input-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private string Spec(string yaml)
     {
-        var path = Path.Combine(_root, $"spec-{Guid.NewGuid():N}.yaml");
+        var path = Path.Combine(TempRoot, $"spec-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, yaml);
         return path;
     }
@@ -48,13 +42,13 @@ public sealed class CliInputHardeningTests : IDisposable
     {
         var spec = Spec($"limits: [\"{new string('9', 500_000)}x\"]\n");
 
-        var (exit, _, error) = await CliRun.RunAsync("edge", "-f", spec, "-o", Path.Combine(_root, "out"));
+        var (exit, _, error) = await CliRun.RunAsync("edge", "-f", spec, "-o", Path.Combine(TempRoot, "out"));
 
         Assert.Equal(2, exit);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
         Assert.InRange(error.Length, 100, 1100);
         Assert.Contains("characters cut", error, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_root, "out")));
+        Assert.False(Directory.Exists(Path.Combine(TempRoot, "out")));
     }
 
     [Fact]
@@ -62,7 +56,7 @@ public sealed class CliInputHardeningTests : IDisposable
     {
         var spec = Spec($"name: \"{new string('a', 2 * 1024 * 1024)}\"\n");
 
-        var (exit, _, error) = await CliRun.RunAsync("edge", "-f", spec, "-o", Path.Combine(_root, "out"));
+        var (exit, _, error) = await CliRun.RunAsync("edge", "-f", spec, "-o", Path.Combine(TempRoot, "out"));
 
         Assert.Equal(2, exit);
         Assert.StartsWith($"headroom: spec file '{spec}' is ", error, StringComparison.Ordinal);
@@ -73,7 +67,7 @@ public sealed class CliInputHardeningTests : IDisposable
     public async Task Study_SpecTheRunnerRejects_LeavesNoStudyFolder()
     {
         var spec = Spec("target:\n  image: example.invalid/api:1\n");
-        var folder = Path.Combine(_root, "rejected");
+        var folder = Path.Combine(TempRoot, "rejected");
 
         var (exit, _, _) = await CliRun.RunAsync("edge", "-f", spec, "-o", folder);
 
@@ -96,7 +90,7 @@ public sealed class CliInputHardeningTests : IDisposable
     [Fact]
     public async Task Study_OutFolderThatCannotBeCreated_IsOneLineNamingItExit1()
     {
-        var file = Path.Combine(_root, "a-file");
+        var file = Path.Combine(TempRoot, "a-file");
         File.WriteAllText(file, "");
         var folder = Path.Combine(file, "study");
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using CsCheck;
 using Headroom.Cgroups;
-using Headroom.Limits;
 using Headroom.Load;
 using Headroom.Memory.Runtime;
 using Headroom.Specs;

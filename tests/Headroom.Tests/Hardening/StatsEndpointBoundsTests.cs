@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using Headroom.Memory;
 using Headroom.Memory.Runtime;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Hardening;
 

@@ -1,9 +1,5 @@
 using System.Text.Json.Nodes;
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Runners;
 using Headroom.Runners.Kubernetes;
-using Headroom.Trials;
 using k8s;
 using k8s.Models;
 
@@ -84,7 +80,7 @@ public class DeploymentClonePoolTests
         }
 
         Assert.Empty(fake.OtherDeployments);
-        Assert.Equal(2, fake.Requests.Count(r => r.Method == "DELETE"));
+        Assert.Equal(2, fake.Requests.Count(r => r.Method == "DELETE" && r.Path.Contains("/deployments/", StringComparison.Ordinal)));
         Assert.DoesNotContain(fake.Requests, PatchesOriginal);
     }
 

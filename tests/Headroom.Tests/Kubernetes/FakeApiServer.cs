@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Headroom.Runners.Kubernetes;
 using Headroom.Tests.Load;
@@ -212,6 +211,7 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             {
                 work = ++_work;
                 _killed = OomAfterRequests is { } n && work >= n && (OomBelowLimit is not { } below || CurrentLimit() < below);
+                _livenessKilled = LivenessKillAfterRequests is { } l && work >= l;
                 _evicted = EvictAfterRequests is { } e && work >= e;
                 if (!_deleted && DeletePodAfterRequests is { } d && work >= d && _deletions < DeletePodTimes)
                 {
@@ -219,7 +219,7 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                     _deletions++;
                 }
             }
-            killed = _killed || _evicted || _deleted;
+            killed = _killed || _evicted || _deleted || _livenessKilled;
         }
         if (work > 0)
         {
@@ -296,6 +296,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         const string deploymentPath = "/apis/apps/v1/namespaces/default/deployments/sales";
         lock (_lock)
         {
+            if (LeasesApi(method, path, body) is { } lease)
+            {
+                return lease;
+            }
             if (OtherDeploymentsApi(method, path, selector, body) is { } served)
             {
                 return served;
@@ -303,6 +307,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             var revision = Revision();
             var hash = Hash(revision);
             var podName = $"sales-{hash}-x2k8q";
+            if (KubeletApi(method, path, podName) is { } kubelet)
+            {
+                return kubelet;
+            }
             switch (method, path)
             {
                 case ("GET", deploymentPath):
@@ -338,6 +346,7 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                         _deployment["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"] = (revision + 1).ToString(CultureInfo.InvariantCulture);
                         _rolloutReadsLeft = OomOnStart || Unschedulable ? int.MaxValue : RolloutReads;
                         _killed = OomOnStart;
+                        _livenessKilled = false;
                         _evicted = false;
                         _work = 0;
                         TemplateChanged();
@@ -399,6 +408,13 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         {
             pod["status"]!["containerStatuses"] = new JsonArray(Recorded("container-status-oomkilled.json"));
         }
+        if (_livenessKilled)
+        {
+            // The kubelet's kill after a failed liveness probe: SIGTERM, then SIGKILL after the grace period; reason Error.
+            var status = Recorded("container-status-oomkilled.json");
+            status["lastState"]!["terminated"]!["reason"] = "Error";
+            pod["status"]!["containerStatuses"] = new JsonArray(status);
+        }
         if (_evicted)
         {
             // As the kubelet leaves an evicted pod: Failed, reason Evicted, its container killed.
@@ -442,6 +458,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
     private string Events(string podName, string fieldSelector)
     {
         var events = new List<JsonObject>();
+        if (fieldSelector == "involvedObject.kind=Node,involvedObject.name=kind-control-plane,reason=SystemOOM")
+        {
+            return List("EventList", NodeOom && _killed ? [SystemOomEvent()] : []);
+        }
         if (fieldSelector == $"involvedObject.kind=Pod,involvedObject.name={podName}")
         {
             if (Unschedulable)
@@ -458,6 +478,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                 if (_evicted)
                 {
                     events.Add(Recorded("event-evicted.json"));
+                }
+                if (_livenessKilled)
+                {
+                    events.AddRange(LivenessEvents());
                 }
             }
         }
@@ -486,7 +510,7 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                 (2, "/sys/fs/cgroup/memory.current") => $"{usage.ToString(CultureInfo.InvariantCulture)}\n",
                 (2, "/sys/fs/cgroup/memory.peak") => $"{Math.Max(CgroupPeakBytes, usage).ToString(CultureInfo.InvariantCulture)}\n",
                 (2, "/sys/fs/cgroup/memory.stat") => Recorded("v2-no-peak", "memory.stat"),
-                (2, "/sys/fs/cgroup/memory.events") => Recorded("v2-no-peak", "memory.events"),
+                (2, "/sys/fs/cgroup/memory.events") => MemoryEvents(),
                 (1, _) when path.StartsWith("/sys/fs/cgroup/memory/", StringComparison.Ordinal)
                     && File.Exists(Path.Combine(AppContext.BaseDirectory, "Cgroups", "Recorded", "v1-alive-64mib", path["/sys/fs/cgroup/memory/".Length..])) =>
                     Recorded("v1-alive-64mib", path["/sys/fs/cgroup/memory/".Length..]),

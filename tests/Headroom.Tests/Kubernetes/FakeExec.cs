@@ -9,7 +9,8 @@ namespace Headroom.Tests.Kubernetes;
 /// The API server's side of <c>exec</c> (the channel protocols v4.channel.k8s.io and v5.channel.k8s.io): each binary
 /// message starts with its channel (1 stdout, 2 stderr, 3 the status as JSON); the status says Success, or Failure
 /// with reason NonZeroExitCode and the exit code, and then the server closes. Only <c>cat</c> is in the fake
-/// container's image; it prints the fake's cgroup files.
+/// container's image (nothing in a <c>FROM scratch</c> one: runc's "executable file not found", which the API server
+/// passes on as an InternalError status); it prints the fake's cgroup files.
 /// </summary>
 internal static class FakeExec
 {
@@ -39,9 +40,22 @@ internal static class FakeExec
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
+        if (fake.NextExecHangs())
+        {
+            // A stuck exec: the connection is open and nothing comes until the client gives up.
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3), ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up and closed.
+            }
+            return;
+        }
         var command = context.Request.Query["command"].Select(c => c ?? "").ToArray();
         JsonObject status;
-        if (command.Length == 0 || command[0] != "cat")
+        if (command.Length == 0 || command[0] != "cat" || fake.ScratchImage)
         {
             status = Failure("InternalError",
                 $"OCI runtime exec failed: exec failed: unable to start container process: exec: \"{command.FirstOrDefault()}\": executable file not found in $PATH: unknown");

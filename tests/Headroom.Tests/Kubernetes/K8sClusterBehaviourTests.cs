@@ -1,9 +1,5 @@
 using System.Text.Json.Nodes;
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Runners;
 using Headroom.Runners.Kubernetes;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Kubernetes;
 

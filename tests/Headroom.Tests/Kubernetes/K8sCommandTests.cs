@@ -1,8 +1,5 @@
 using Headroom.Cli;
-using Headroom.Knobs;
-using Headroom.Limits;
 using Headroom.Runners.Kubernetes;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Kubernetes;
 

@@ -1,8 +1,4 @@
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Runners;
 using Headroom.Runners.Kubernetes;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Kubernetes;
 
@@ -112,6 +108,69 @@ public class K8sObservationTests
         Assert.Equal(TrialOutcome.Survived, result.Outcome);
         Assert.Equal("no memory cgroup files in the container (cat: /sys/fs/cgroup/memory/memory.usage_in_bytes: No such file or directory)",
             Source(result, "cgroup").Note);
+    }
+
+    [Fact]
+    public async Task ScratchImagePod_ExecFinds_NoCat_MemoryComesFromTheKubeletsSummary()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.ScratchImage = true;
+        fake.SummaryServed = true;
+
+        var result = await TrialAsync(fake, "-c 2 -z 1s", options: Fast(fake) with { SummaryInterval = TimeSpan.FromMilliseconds(50) });
+
+        Assert.Equal(TrialOutcome.Survived, result.Outcome);
+        // exec: runc's answer for an image without cat, given up on at once (it will never work in this image).
+        var exec = Source(result, "cgroup");
+        Assert.Null(exec.PeakBytes);
+        Assert.StartsWith("no cat in the container's image (FROM scratch?): OCI runtime exec failed", exec.Note, StringComparison.Ordinal);
+        Assert.Single(fake.Requests, r => r.Method == "EXEC");
+        // The kubelet's figures for this pod's container (not kube-proxy's on the same node) are the trial's memory.
+        var summary = Source(result, PodSummarySampler.Source);
+        Assert.Null(summary.Note);
+        Assert.True(summary.Readings > 1, $"{summary.Readings} readings");
+        Assert.Equal(fake.SummaryUsagesServed.Max(), summary.PeakBytes);
+        Assert.Equal(summary.PeakBytes, result.Memory.PeakChargedBytes);
+        var read = result.Details.Samples.Where(s => s.UsageBytes is not null).ToArray();
+        Assert.NotEmpty(read);
+        Assert.All(read, s => Assert.Contains(s.UsageBytes!.Value, fake.SummaryUsagesServed));
+        Assert.All(read, s => Assert.Equal(s.UsageBytes!.Value / 3 * 2, s.AnonBytes));
+        Assert.Contains(fake.Requests, r => r.Path == "/api/v1/nodes/kind-control-plane/proxy/stats/summary");
+    }
+
+    [Fact]
+    public async Task StuckExecs_AreCutOffByTheirTimeout_AndSamplingGoesOn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.CgroupVersion = 2;
+        fake.ExecsThatHang = 2;
+
+        var result = await TrialAsync(fake, "-c 2 -z 2s", options: Fast(fake) with { ExecTimeout = TimeSpan.FromMilliseconds(300) });
+
+        Assert.Equal(TrialOutcome.Survived, result.Outcome);
+        var cgroup = Source(result, "cgroup v2 through exec");
+        Assert.True(cgroup.Readings > 0, "the failed first execs stopped the sampling");
+        Assert.Equal(52 * 1024 * 1024, cgroup.PeakBytes);
+        Assert.True(fake.Requests.Count(r => r.Method == "EXEC") > 3);
+        // Which node, kernel, runtime and cgroup version the trial had (mixed node pools differ in them).
+        Assert.EndsWith(", node kind-control-plane (kernel 6.8.0-1017-azure, containerd://1.7.18, cgroup v2)", result.Details.Runner, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TinyLimit_RunsNoExec_TheKubeletsSummaryStillReads()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.CgroupVersion = 2;
+        fake.SummaryServed = true;
+
+        var result = await TrialAsync(fake, "-c 1 -n 20", "16Mi", Fast(fake) with { SummaryInterval = TimeSpan.FromMilliseconds(50) });
+
+        Assert.DoesNotContain(fake.Requests, r => r.Method == "EXEC");
+        Assert.StartsWith("exec skipped at a 16 MiB limit (below 32 MiB", Source(result, "cgroup through exec").Note, StringComparison.Ordinal);
+        Assert.NotNull(Source(result, PodSummarySampler.Source).PeakBytes);
     }
 
     [Fact]

@@ -1,7 +1,4 @@
-using Headroom.Knobs;
-using Headroom.Limits;
 using Headroom.Runners.Kubernetes;
-using Headroom.Trials;
 using k8s;
 using k8s.Models;
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Headroom.Knobs;
-using Headroom.Limits;
 using Headroom.Runners.Kubernetes;
 
 namespace Headroom.Tests.Kubernetes;

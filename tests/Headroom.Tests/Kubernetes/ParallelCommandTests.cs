@@ -1,5 +1,3 @@
-using Headroom.Tests.Support;
-
 namespace Headroom.Tests.Kubernetes;
 
 /// <summary><c>--parallel</c> on the command line: a matrix on clones through the fake API server, and bad input.</summary>

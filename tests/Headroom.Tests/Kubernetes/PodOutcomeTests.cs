@@ -1,5 +1,4 @@
 using Headroom.Runners.Kubernetes;
-using Headroom.Trials;
 using k8s.Models;
 
 namespace Headroom.Tests.Kubernetes;

@@ -1,5 +1,3 @@
-using Headroom.Limits;
-
 namespace Headroom.Tests.Limits;
 
 public class MemoryQuantityTests

@@ -1,5 +1,3 @@
-using Headroom.Tests.Support;
-
 namespace Headroom.Tests.Load;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Headroom.Processes;
 using k8s;
 using k8s.Models;
 

@@ -1,7 +1,4 @@
-using System.Globalization;
-using Headroom.Processes;
 using Headroom.Targets;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Podman;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using k8s;
 using k8s.Models;
 

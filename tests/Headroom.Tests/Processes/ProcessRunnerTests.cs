@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Headroom.Processes;
 
 namespace Headroom.Tests.Processes;
 

@@ -1,8 +1,6 @@
 using System.Xml.Linq;
-using Headroom.Limits;
 using Headroom.Memory;
 using Headroom.Reports.Charts;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Reports;
 

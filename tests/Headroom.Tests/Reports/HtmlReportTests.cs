@@ -1,9 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
-using Headroom.Limits;
 using Headroom.Reports.Charts;
 using Headroom.Reports.Html;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Reports;
 

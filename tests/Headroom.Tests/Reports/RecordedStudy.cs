@@ -1,4 +1,3 @@
-using Headroom.Experiments;
 using Headroom.Reports.Html;
 
 namespace Headroom.Tests.Reports;

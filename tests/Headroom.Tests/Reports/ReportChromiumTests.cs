@@ -1,4 +1,3 @@
-using Headroom.Processes;
 using Headroom.Reports.Html;
 using SkiaSharp;
 

@@ -1,4 +1,3 @@
-using Headroom.Experiments;
 using Headroom.Reports;
 using Headroom.Reports.Html;
 

@@ -1,5 +1,4 @@
 using Headroom.Cgroups;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Runners;
 

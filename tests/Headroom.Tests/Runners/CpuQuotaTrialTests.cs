@@ -1,12 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Headroom.Cgroups;
-using Headroom.Knobs;
-using Headroom.Runners;
-using Headroom.Runners.Local;
-using Headroom.Trials;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.Runners;
 

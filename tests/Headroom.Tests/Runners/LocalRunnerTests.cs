@@ -1,9 +1,4 @@
-using Headroom.Knobs;
-using Headroom.Limits;
 using Headroom.Memory;
-using Headroom.Runners;
-using Headroom.Runners.Local;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Runners;
 
@@ -117,12 +112,14 @@ public class LocalRunnerTests
             ReadyUrl = new Uri($"http://127.0.0.1:{port}/ready"),
         };
         var load = HeyLoad.Parse($"-c 1 -n 5 http://127.0.0.1:{port}/");
-        // What is under test is the restart count, so thrashing is not watched for: on a CPU-starved machine (CI) the
-        // server can page for seconds while it fills the limit, and the trial would end as thrashing before the kill.
+        // What is under test is the restart count, so thrashing and liveness are not watched for: on a CPU-starved
+        // machine (CI) the server can page for seconds while it fills the limit, and the trial would end as thrashing
+        // or unresponsive before the kill.
         var executor = new LocalTrialExecutor(new CommandTarget(launch), load, s_options with
         {
             ReadyTimeout = TimeSpan.FromSeconds(30),
             Thrashing = new ThrashingSettings { MajorFaults = 1_000_000_000 },
+            Liveness = new Headroom.Runners.Trial.LivenessSettings { Off = true },
         });
         var result = await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("48Mi"), KnobSet.None) { Restarts = 2 }, null, TestContext.Current.CancellationToken);
         Assert.Equal(TrialOutcome.OomKilled, result.Outcome);

@@ -1,7 +1,3 @@
-using Headroom.Runners;
-using Headroom.Runners.Local;
-using Headroom.Trials;
-
 namespace Headroom.Tests.Runners;
 
 public class OutcomeClassifierTests

@@ -1,25 +1,15 @@
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Runners;
-using Headroom.Runners.Local;
-using Headroom.Trials;
-
 namespace Headroom.Tests.Runners;
 
 /// <summary>A .NET target killed by the kernel leaves no diagnostic socket or debugger pipe in the temp folder.</summary>
 [Collection(RealCgroupsCollection.Name)]
-public sealed class RuntimeLeftoversTests : IDisposable
+public sealed class RuntimeLeftoversTests() : TempFolderTest("headroom-leftovers-")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("headroom-leftovers-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
     [Fact]
     public async Task OomKilledDotnetTarget_LeavesNoDiagnosticSocketOfItsPid()
     {
         var cgroups = CgroupRequirement.Writable();
         // exec keeps the shell's pid, so the pid written is the runtime's, which names its socket.
-        var pidFile = Path.Combine(_folder, "pid");
+        var pidFile = Path.Combine(TempRoot, "pid");
         // The GC is told it may use 1 GiB, so the kernel's limit is what stops it (not an OutOfMemoryException).
         var launch = new TargetLaunch(["/bin/sh", "-c", "echo $$ > \"$0\" && exec dotnet \"$1\" 256 10", pidFile, TestPrograms.DotnetAlloc()])
         {
@@ -42,12 +32,12 @@ public sealed class RuntimeLeftoversTests : IDisposable
     {
         foreach (var name in new[] { "dotnet-diagnostic-4242-123-socket", "clr-debug-pipe-4242-123-in", "dotnet-diagnostic-42420-1-socket", "other" })
         {
-            File.WriteAllText(Path.Combine(_folder, name), "");
+            File.WriteAllText(Path.Combine(TempRoot, name), "");
         }
 
-        var removed = Headroom.Processes.RuntimeLeftovers.RemoveFor(4242, _folder);
+        var removed = Headroom.Processes.RuntimeLeftovers.RemoveFor(4242, TempRoot);
 
         Assert.Equal(2, removed);
-        Assert.Equal(["dotnet-diagnostic-42420-1-socket", "other"], Directory.EnumerateFiles(_folder).Select(Path.GetFileName).Order());
+        Assert.Equal(["dotnet-diagnostic-42420-1-socket", "other"], Directory.EnumerateFiles(TempRoot).Select(Path.GetFileName).Order());
     }
 }

@@ -1,8 +1,4 @@
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Runners.Local;
 using Headroom.Targets;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Runners;
 

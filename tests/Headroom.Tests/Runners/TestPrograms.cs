@@ -1,5 +1,3 @@
-using Headroom.Processes;
-
 namespace Headroom.Tests.Runners;
 
 /// <summary>Small allocator programs built once per test run: C (gcc), Go (go build) and .NET (built with the tests).</summary>

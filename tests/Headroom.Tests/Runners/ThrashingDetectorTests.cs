@@ -1,5 +1,4 @@
 using Headroom.Memory;
-using Headroom.Runners;
 
 namespace Headroom.Tests.Runners;
 

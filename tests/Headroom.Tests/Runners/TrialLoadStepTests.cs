@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Headroom.Memory;
-using Headroom.Runners;
-using Headroom.Runners.Local;
 
 namespace Headroom.Tests.Runners;
 

@@ -1,10 +1,5 @@
-using Headroom.Knobs;
-using Headroom.Limits;
 using Headroom.Memory;
-using Headroom.Runners;
-using Headroom.Runners.Local;
 using Headroom.Runners.Trial;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Runners;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Headroom.Cli;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.SalesApi;
 

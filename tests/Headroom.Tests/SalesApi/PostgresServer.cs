@@ -1,6 +1,3 @@
-using Headroom.Processes;
-using Headroom.Tests.Support;
-
 namespace Headroom.Tests.SalesApi;
 
 /// <summary>

@@ -1,30 +1,24 @@
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
-using Headroom.Processes;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.SalesApi;
 
 /// <summary>The C# sample refuses a signing key another user could have planted, and slows password guessing.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class SalesApiKeyAndGuessingTests(SqliteSalesApiFixture service) : IClassFixture<SqliteSalesApiFixture>, IDisposable
+public sealed class SalesApiKeyAndGuessingTests(SqliteSalesApiFixture service) : TempFolderTest("headroom-sales-keys-"), IClassFixture<SqliteSalesApiFixture>
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("headroom-sales-keys-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
     private async Task<ProcessResult> StartWithKeyAsync(string key)
     {
         return await ProcessRunner.RunAsync(new ProcessSpec("dotnet",
-            [SampleBinaries.SalesApiDll, "--data-dir", Path.Combine(_folder, "data"), "--api-port", $"{FreePort.Next()}",
+            [SampleBinaries.SalesApiDll, "--data-dir", Path.Combine(TempRoot, "data"), "--api-port", $"{FreePort.Next()}",
              "--debug-port", $"{FreePort.Next()}", "--keys-path", key])
             { Timeout = TimeSpan.FromSeconds(60) }, TestContext.Current.CancellationToken);
     }
 
     private string WriteKey(UnixFileMode mode)
     {
-        var key = Path.Combine(_folder, "planted.pem");
+        var key = Path.Combine(TempRoot, "planted.pem");
         using var rsa = RSA.Create(2048);
         File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
         File.SetUnixFileMode(key, mode);

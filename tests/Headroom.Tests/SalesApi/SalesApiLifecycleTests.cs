@@ -1,6 +1,4 @@
 using System.Net;
-using Headroom.Processes;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.SalesApi;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Headroom.Processes;
-using Headroom.Tests.Support;
 
 namespace Headroom.Tests.SalesApi;
 

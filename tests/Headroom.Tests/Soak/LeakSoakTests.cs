@@ -1,12 +1,4 @@
-using System.Globalization;
-using Headroom.Knobs;
-using Headroom.Limits;
-using Headroom.Runners;
-using Headroom.Runners.Local;
 using Headroom.Soak;
-using Headroom.Tests.Runners;
-using Headroom.Tests.Support;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Soak;
 

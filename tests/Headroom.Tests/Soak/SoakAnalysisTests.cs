@@ -1,8 +1,5 @@
-using Headroom.Knobs;
-using Headroom.Limits;
 using Headroom.Memory;
 using Headroom.Soak;
-using Headroom.Trials;
 
 namespace Headroom.Tests.Soak;
 

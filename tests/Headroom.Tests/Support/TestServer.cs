@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using Headroom.Processes;
-using Headroom.Tests.Runners;
 
 namespace Headroom.Tests.Support;
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Headroom.Runners.Local;
 using Headroom.Specs;
 using Headroom.Targets;
-using Headroom.Tests.Runners;
 
 namespace Headroom.Tests.ThirdParty;
 

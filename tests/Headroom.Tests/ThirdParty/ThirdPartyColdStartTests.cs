@@ -1,12 +1,5 @@
 using System.Text.RegularExpressions;
-using Headroom.Knobs;
 using Headroom.Load;
-using Headroom.Processes;
-using Headroom.Runners;
-using Headroom.Runners.Local;
-using Headroom.Tests.Runners;
-using Headroom.Tests.Support;
-using Headroom.Trials;
 
 namespace Headroom.Tests.ThirdParty;
 
@@ -17,12 +10,9 @@ namespace Headroom.Tests.ThirdParty;
 /// finds an edge or says how far down it survives; the recommendation names the runtime's variable.
 /// </summary>
 [Collection(RealCgroupsCollection.Name)]
-public sealed partial class ThirdPartyColdStartTests : IDisposable
+public sealed partial class ThirdPartyColdStartTests() : TempFolderTest("headroom-third-party-")
 {
     private static readonly LocalRunnerOptions s_options = new() { Hold = TimeSpan.FromSeconds(1), StopGrace = TimeSpan.FromSeconds(1) };
-    private readonly string _folder = Directory.CreateTempSubdirectory("headroom-third-party-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public async Task Jdk_ColdStartChargesTheJdk_AndTheStudyRecommendsMaxRamPercentage() =>
@@ -30,7 +20,7 @@ public sealed partial class ThirdPartyColdStartTests : IDisposable
 
     [Fact]
     public async Task Python_ColdStartChargesTheStandardLibrary_AndTheStudyFindsAnEdge() =>
-        await CheckAsync(ThirdPartyServices.Python(_folder), runtimeVariable: null);
+        await CheckAsync(ThirdPartyServices.Python(TempRoot), runtimeVariable: null);
 
     [Fact]
     public async Task Node_ColdStartChargesNode_AndTheStudyRecommendsMaxOldSpaceSize() =>
@@ -38,7 +28,7 @@ public sealed partial class ThirdPartyColdStartTests : IDisposable
 
     [Fact]
     public async Task Nginx_ColdStartChargesItsLibraries_AndTheStudyFindsAnEdgeOrHowFarDownItSurvives() =>
-        await CheckAsync(ThirdPartyServices.Nginx(_folder), runtimeVariable: null);
+        await CheckAsync(ThirdPartyServices.Nginx(TempRoot), runtimeVariable: null);
 
     private async Task CheckAsync(ThirdPartyService service, string? runtimeVariable)
     {
@@ -61,7 +51,7 @@ public sealed partial class ThirdPartyColdStartTests : IDisposable
         Assert.True(coldFile >= 0.8 * handFile,
             $"{service.Name}: cold start charged {coldFile >> 10} KiB of file pages, the by-hand eviction ({byHand.Files} files) {handFile >> 10} KiB; {coldRun.Details.Eviction}");
 
-        var study = Path.Combine(_folder, "study-" + service.Name);
+        var study = Path.Combine(TempRoot, "study-" + service.Name);
         var (exit, stdout, stderr) = await CliRun.RunAsync(["edge", "--out", study, "--ready", service.ReadyUrl, "--load", service.Load(200),
             "--confirm", "1", "--baseline-runs", "1", "--", .. service.Command]);
         Assert.True(exit == 0, stderr + stdout);

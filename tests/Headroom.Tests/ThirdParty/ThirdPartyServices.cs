@@ -1,7 +1,3 @@
-using Headroom.Processes;
-using Headroom.Runners.Local;
-using Headroom.Tests.Support;
-
 namespace Headroom.Tests.ThirdParty;
 
 /// <summary>

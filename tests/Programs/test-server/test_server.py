@@ -8,11 +8,15 @@
                        (a load shedder: alive, but failing its load under a low limit)
   --env-file PATH      at start, append one JSON line to PATH: {"env": the environment, "limit": the memory
                        cgroup's limit in bytes or null} (what a verification really started)
+  --hang-live-after S  GET /live stops answering (hangs) S seconds after the start; every other path still answers
+  --stall-start MIB    before listening, read a MIB-MiB mapped file over and over, forever: under a smaller limit
+                       a start that stalls at the limit with major faults climbing
 GET /env answers the process's environment as JSON; GET /ready answers 200 always.
 """
 import json
 import os
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -25,6 +29,21 @@ def option(name, default, kind):
 STATUS = option("--status", 200, int)
 FAIL_EVERY = option("--fail-every", 0, int)
 SHED_ABOVE = option("--shed-above", 0.0, float)
+HANG_LIVE_AFTER = option("--hang-live-after", -1.0, float)
+STARTED = time.monotonic()
+STALL_START = option("--stall-start", 0, int)
+if STALL_START:
+    import mmap
+    import tempfile
+    with tempfile.TemporaryFile() as f:
+        for _ in range(STALL_START):
+            f.write(b"\1" * (1 << 20))
+        f.flush()
+        mapped = mmap.mmap(f.fileno(), STALL_START << 20, access=mmap.ACCESS_READ)
+    while True:
+        total = 0
+        for i in range(0, len(mapped), 4096):
+            total += mapped[i]
 BALLAST = bytearray(option("--ballast", 0, int) << 20)
 for i in range(0, len(BALLAST), 4096):
     BALLAST[i] = 1
@@ -90,6 +109,11 @@ class Handler(BaseHTTPRequestHandler):
         Handler.count += 1
         if self.path == "/ready":
             self.answer(200, b"ready\n")
+            return
+        if self.path == "/live":
+            if HANG_LIVE_AFTER >= 0 and time.monotonic() - STARTED > HANG_LIVE_AFTER:
+                time.sleep(3600)
+            self.answer(200, b"alive\n")
             return
         if self.path == "/env":
             self.answer(200, json.dumps(dict(os.environ)).encode())

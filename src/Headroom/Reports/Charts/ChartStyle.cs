@@ -44,6 +44,7 @@ public static class ChartStyle
         TrialOutcome.RuntimeOom => (MarkerShape.FilledDiamond, Color.FromHex("#9467bd")),
         TrialOutcome.Crashed => (MarkerShape.FilledSquare, Color.FromHex("#595959")),
         TrialOutcome.Errors => (MarkerShape.OpenTriangleUp, Color.FromHex("#d62728")),
+        TrialOutcome.Unresponsive => (MarkerShape.OpenTriangleDown, Color.FromHex("#8c564b")),
         _ => (MarkerShape.OpenSquare, Color.FromHex("#595959")),
     };
 

@@ -22,10 +22,26 @@ public sealed record K8sRunnerOptions : TrialOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How often the container's cgroup files are read through <c>exec</c> (1 s; each read is one <c>cat</c> in the
-    /// container); null: not at all.
+    /// How often the container's cgroup files are read through <c>exec</c> (5 s; each read is one <c>cat</c> in the
+    /// container, charged to its memory cgroup); null: not at all.
     /// </summary>
-    public TimeSpan? CgroupInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan? CgroupInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest one <c>exec</c> may take before it is given up (5 s): a stuck exec must not hang the trial.</summary>
+    public TimeSpan ExecTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Below this container limit (32 MiB) no <c>exec</c> is run: its <c>cat</c> (and the runtime's exec helper) is
+    /// charged to the container's cgroup, may be OOM-killed itself and, with cgroup v2's <c>memory.oom.group</c>, take
+    /// the app with it; it also raises <c>memory.peak</c>. The kubelet's summary still reads the container.
+    /// </summary>
+    public long ExecMinLimitBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// How often the kubelet's Summary API (<c>nodes/NODE/proxy/stats/summary</c>) is read for the container's usage,
+    /// working set, RSS and major faults (5 s; the kubelet refreshes them about every 10 s); null: not at all.
+    /// </summary>
+    public TimeSpan? SummaryInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often <c>metrics.k8s.io</c> is asked for the pod's working set (5 s; metrics-server's own window is 15–60 s); null: not at all.</summary>
     public TimeSpan? MetricsInterval { get; init; } = TimeSpan.FromSeconds(5);
@@ -53,6 +69,15 @@ public sealed record K8sRunnerOptions : TrialOptions
     /// real traffic at the trial's limit. Headroom's clones (<c>--parallel</c>) have one replica and no Service.
     /// </summary>
     public bool AllowLiveReplicas { get; init; }
+
+    /// <summary>
+    /// <c>--clone-pvc-as-emptydir</c>: give <c>--parallel</c> clones an emptyDir where the Deployment mounts a
+    /// PersistentVolumeClaim (refused otherwise).
+    /// </summary>
+    public bool PvcAsEmptyDir { get; init; }
+
+    /// <summary>How often a <c>--parallel</c> run renews its <see cref="RunLease"/> (20 s; the lease lasts 60 s).</summary>
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How many times a trial whose pod the cluster took away (deleted, drained, preempted) is run again (2).</summary>
     public int InterruptedReruns { get; init; } = 2;

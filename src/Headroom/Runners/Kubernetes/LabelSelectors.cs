@@ -30,4 +30,34 @@ public static class LabelSelectors
         }
         return string.Join(',', terms);
     }
+
+    /// <summary>Whether the selector matches these labels (an empty or null selector matches nothing here).</summary>
+    public static bool Matches(V1LabelSelector? selector, IDictionary<string, string> labels)
+    {
+        if (selector is null)
+        {
+            return false;
+        }
+        if (selector.MatchLabels?.All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value) == false)
+        {
+            return false;
+        }
+        foreach (var e in selector.MatchExpressions ?? [])
+        {
+            var has = labels.TryGetValue(e.Key, out var value);
+            var ok = e.OperatorProperty switch
+            {
+                "In" => has && e.Values.Contains(value!),
+                "NotIn" => !has || !e.Values.Contains(value!),
+                "Exists" => has,
+                "DoesNotExist" => !has,
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+        return (selector.MatchLabels?.Count ?? 0) + (selector.MatchExpressions?.Count ?? 0) > 0;
+    }
 }

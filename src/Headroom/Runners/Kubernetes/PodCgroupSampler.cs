@@ -11,7 +11,11 @@ namespace Headroom.Runners.Kubernetes;
 /// find the layout (v2 <c>/sys/fs/cgroup/memory.current</c>, with <c>memory.peak</c> where the kernel has it; else v1
 /// under <c>/sys/fs/cgroup/memory/</c>), then one <c>cat</c> of all the files per tick, parsed by the same parsers as
 /// the local runner's cgroups. An exec the cluster refuses (RBAC without <c>pods/exec</c>), an image without
-/// <c>cat</c> or without the files ends the sampling with a <see cref="Note"/>; the trial goes on without it.
+/// <c>cat</c> (<c>FROM scratch</c>) or without the files ends the sampling with a <see cref="Note"/>; the trial goes
+/// on without it (the kubelet's summary, <see cref="PodSummarySampler"/>, needs no exec). Any other failed exec (the
+/// container restarting, a slow API server) is tried again at the next tick, the first one too; each exec is cut off
+/// after its timeout, so a stuck one cannot hang the trial. Each <c>cat</c> runs in the container's memory cgroup and
+/// is charged to it, which is why the interval is long and <see cref="PodObservation"/> skips it at small limits.
 /// </summary>
 public sealed class PodCgroupSampler : IAsyncDisposable
 {
@@ -21,14 +25,18 @@ public sealed class PodCgroupSampler : IAsyncDisposable
     private readonly string _pod;
     private readonly string _container;
     private readonly TimeSpan _interval;
+    private readonly TimeSpan _timeout;
     private readonly BackgroundLoop _loop = new();
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long? _peak;
     private int _readings;
     private CgroupMemoryReading? _latest;
+    private CgroupMemoryReading? _first;
+    private CgroupMemoryReading? _lastGood;
 
-    public PodCgroupSampler(KubeConnection connection, string pod, string container, TimeSpan interval)
+    public PodCgroupSampler(KubeConnection connection, string pod, string container, TimeSpan interval, TimeSpan timeout)
     {
+        _timeout = timeout;
         _connection = connection;
         _pod = pod;
         _container = container;
@@ -37,6 +45,15 @@ public sealed class PodCgroupSampler : IAsyncDisposable
 
     /// <summary>The last reading; null while the exec fails (the container is restarting) or before the first.</summary>
     public CgroupMemoryReading? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>The first reading of the trial (its <c>memory.events</c> before the load); null before it.</summary>
+    public CgroupMemoryReading? First => Volatile.Read(ref _first);
+
+    /// <summary>The last reading that succeeded (its <c>memory.events</c> at the end).</summary>
+    public CgroupMemoryReading? LastGood => Volatile.Read(ref _lastGood);
+
+    /// <summary>The container's cgroup version (v1, v2) once the exec has found it.</summary>
+    public string? Version { get; private set; }
 
     /// <summary>What was read: <c>cgroup v2 through exec</c> (or v1); empty until the layout is known.</summary>
     public string Source { get; private set; } = "cgroup through exec";
@@ -56,13 +73,20 @@ public sealed class PodCgroupSampler : IAsyncDisposable
     {
         try
         {
-            if (await LayoutAsync(cancellationToken) is not var (version, numbers, keyed))
+            using var timer = new PeriodicTimer(_interval);
+            (string Version, string[] Numbers, string[] Keyed)? layout;
+            while ((layout = await LayoutAsync(cancellationToken)) is null)
             {
-                return;
+                _answered.TrySetResult();
+                if (!await timer.WaitForNextTickAsync(cancellationToken))
+                {
+                    return;
+                }
             }
+            var (version, numbers, keyed) = layout.Value;
+            Version = version;
             Source = $"cgroup {version} through exec ({string.Join(", ", numbers.Concat(keyed))})";
             var files = numbers.Concat(keyed).Select(f => (version == "v2" ? V2 : V1) + f).ToArray();
-            using var timer = new PeriodicTimer(_interval);
             do
             {
                 var (exit, stdout, stderr) = await CatAsync(files, cancellationToken);
@@ -75,6 +99,8 @@ public sealed class PodCgroupSampler : IAsyncDisposable
                 {
                     var reading = Parse(version, numbers, keyed, stdout);
                     Volatile.Write(ref _latest, reading);
+                    Interlocked.CompareExchange(ref _first, reading, null);
+                    Volatile.Write(ref _lastGood, reading);
                     _peak = Math.Max(_peak ?? 0, Math.Max(reading.PeakBytes ?? 0, reading.UsageBytes));
                     _readings++;
                 }
@@ -99,21 +125,29 @@ public sealed class PodCgroupSampler : IAsyncDisposable
 
     /// <summary>
     /// Which files there are: the single-number files first (one line each in <c>cat</c>'s output), then the
-    /// key-value files. Null (with the note set) when the cgroup cannot be read this way.
+    /// key-value files. Null (with the note set) when the exec failed this time; throws <see cref="StopSampling"/>
+    /// when it never can (no <c>cat</c> in the image, no cgroup files).
     /// </summary>
     private async Task<(string Version, string[] Numbers, string[] Keyed)?> LayoutAsync(CancellationToken cancellationToken)
     {
-        if ((await CatAsync([V2 + "memory.current"], cancellationToken)).Exit == 0)
+        var (exit, _, stderr) = await CatAsync([V2 + "memory.current"], cancellationToken);
+        if (exit == 0)
         {
             var peak = (await CatAsync([V2 + "memory.peak"], cancellationToken)).Exit == 0;
             return ("v2", peak ? ["memory.current", "memory.peak"] : ["memory.current"], ["memory.stat", "memory.events"]);
         }
-        var (exit, _, stderr) = await CatAsync([V1 + "memory.usage_in_bytes"], cancellationToken);
+        var v2Missing = exit > 0;
+        (exit, _, stderr) = await CatAsync([V1 + "memory.usage_in_bytes"], cancellationToken);
         if (exit == 0)
         {
             return ("v1", ["memory.usage_in_bytes", "memory.max_usage_in_bytes", "memory.failcnt"], ["memory.stat", "memory.oom_control"]);
         }
-        Note = $"no memory cgroup files in the container ({Shorten(stderr)})";
+        if (v2Missing && exit > 0)
+        {
+            // cat ran and found neither layout's files.
+            throw new StopSampling($"no memory cgroup files in the container ({Shorten(stderr)})");
+        }
+        Note = $"the last exec failed: {Shorten(stderr)}";
         return null;
     }
 
@@ -138,9 +172,16 @@ public sealed class PodCgroupSampler : IAsyncDisposable
         return version == "v2" ? CgroupV2MemoryCgroup.Parse(File) : CgroupV1MemoryCgroup.Parse(File);
     }
 
-    private async Task<(int Exit, string Stdout, string Stderr)> CatAsync(string[] files, CancellationToken cancellationToken)
+    /// <summary>
+    /// One <c>cat</c>: its exit code (-1 when the exec itself failed: timed out, the container not running), output
+    /// and errors; <see cref="StopSampling"/> when it never can work (refused, no <c>cat</c> in the image).
+    /// </summary>
+    private async Task<(int Exit, string Stdout, string Stderr)> CatAsync(string[] files, CancellationToken trialToken)
     {
         string stdout = "", stderr = "";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(trialToken);
+        timeout.CancelAfter(_timeout);
+        var cancellationToken = timeout.Token;
         try
         {
             var exit = await _connection.Client.NamespacedPodExecAsync(_pod, _connection.Namespace, _container, ["cat", .. files], false,
@@ -155,7 +196,7 @@ public sealed class PodCgroupSampler : IAsyncDisposable
                         using var errReader = new StreamReader(error);
                         return (outReader.ReadToEnd(), errReader.ReadToEnd());
                     }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-                }, cancellationToken);
+                }, cancellationToken).WaitAsync(cancellationToken);
             return (exit, stdout, stderr);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized)
@@ -166,10 +207,18 @@ public sealed class PodCgroupSampler : IAsyncDisposable
         {
             throw new StopSampling($"exec refused ({e.Status.Code}): grant create on pods/exec to read the container's cgroup");
         }
+        catch (KubernetesException e) when ((e.Status?.Message ?? e.Message).Contains("executable file not found", StringComparison.Ordinal))
+        {
+            throw new StopSampling($"no cat in the container's image (FROM scratch?): {Shorten(e.Status?.Message ?? e.Message)}");
+        }
         catch (KubernetesException e)
         {
-            // An image without cat, or a container that is not running (restarting after an OOM kill).
+            // A container that is not running (restarting after an OOM kill).
             return (-1, "", e.Status?.Message ?? e.Message);
+        }
+        catch (OperationCanceledException) when (!trialToken.IsCancellationRequested)
+        {
+            return (-1, "", $"exec timed out after {_timeout.TotalSeconds:0.#} s");
         }
         catch (System.Net.WebSockets.WebSocketException e) when (RefusedUpgrade(e) is { } code and (401 or 403))
         {

@@ -39,6 +39,29 @@ public static class PodEvents
         return [.. events.OrderBy(e => e.At is { } at ? at.ToUnixTimeSeconds() : long.MinValue)];
     }
 
+    /// <summary>
+    /// The node's <c>SystemOOM</c> events since <paramref name="since"/>: the kubelet records one on its Node (namespace
+    /// "" is stored in <c>default</c>) for each OOM kill in the root cgroup, i.e. by the node's OOM killer. Empty when
+    /// the Role cannot list events in <c>default</c>.
+    /// </summary>
+    public static async Task<IReadOnlyList<TrialEvent>> NodeOomsAsync(IKubernetes client, string? node, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        if (node is null)
+        {
+            return [];
+        }
+        try
+        {
+            var list = await client.CoreV1.ListNamespacedEventAsync("default",
+                fieldSelector: $"involvedObject.kind=Node,involvedObject.name={node},reason=SystemOOM", cancellationToken: cancellationToken);
+            return [.. list.Items.Select(e => ToTrialEvent(e, "Node")).Where(e => e.At is not { } at || at >= since.AddSeconds(-1))];
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+    }
+
     /// <summary>The ReplicaSet that owns the pod (named in its ownerReferences).</summary>
     public static string? ReplicaSetOf(V1Pod? pod) =>
         pod?.Metadata?.OwnerReferences?.FirstOrDefault(o => o.Kind == "ReplicaSet")?.Name;

@@ -23,6 +23,8 @@ internal sealed class PodTrialHost(
     private string? _replicaSet;
     private int _restartsBefore;
     private PodObservation? _observation;
+    private DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private string? _node;
 
     public int? Pid => null;
 
@@ -37,6 +39,7 @@ internal sealed class PodTrialHost(
     /// <summary>Waits for the rollout, then watches the new pod until its container's run ends.</summary>
     public async Task<Task> StartAsync(CancellationToken cancellationToken)
     {
+        _started = DateTimeOffset.UtcNow;
         var client = connection.Client;
         var rollout = await Rollout.WaitAsync(client, connection.Namespace, target.Name, target.Container, patched.Metadata.Generation ?? 0,
             options.RolloutTimeout, options.PollInterval, cancellationToken);
@@ -78,7 +81,7 @@ internal sealed class PodTrialHost(
         var notReady = _rolloutFailure ?? (seen.ReadyTimedOut
             ? $"{options.ReadyUrl} never answered within {options.ReadyTimeout.TotalSeconds:0.#} s{(forwardError() is { } e ? $" (port-forward: {e})" : "")}"
             : null);
-        var (outcome, evidence) = PodOutcome.Classify(pod?.Metadata.Name ?? $"(none{(_replicaSet is null ? "" : $" of replicaset/{_replicaSet}")})", status, _restartsBefore, seen.BecameReady, log, notReady,
+        var (classified, said) = PodOutcome.Classify(pod?.Metadata.Name ?? $"(none{(_replicaSet is null ? "" : $" of replicaset/{_replicaSet}")})", status, _restartsBefore, seen.BecameReady, log, notReady,
             pod?.Status, seen.Decided);
         IReadOnlyList<MemorySourcePeak> sources = [];
         IReadOnlyList<TrialEvent> events;
@@ -91,6 +94,13 @@ internal sealed class PodTrialHost(
             events = await PodEvents.ListAsync(connection.Client, connection.Namespace, pod?.Metadata.Name, PodEvents.ReplicaSetOf(pod) ?? _replicaSet, cancellationToken);
         }
         var ended = PodOutcome.Ended(status, _restartsBefore);
+        if (classified == TrialOutcome.OomKilled)
+        {
+            events = [.. events, .. await PodEvents.NodeOomsAsync(connection.Client, pod?.Spec?.NodeName, _started, cancellationToken)];
+        }
+        _node = await NodeDescription.ReadAsync(connection, pod?.Spec?.NodeName, _observation?.CgroupVersion, cancellationToken);
+        var (first, last) = _observation?.Events() ?? (null, null);
+        var (outcome, evidence) = OomEvidence.Reconsider(classified, said, first, last, ended, events, _observation?.PeakUsage(), Limit(pod));
         return new RunEnding(outcome, WithWarnings(outcome, evidence, events),
             ended is null ? null : new ExitStatus(ended.ExitCode, ended.FinishedAt ?? DateTime.UtcNow), log)
         {
@@ -101,6 +111,10 @@ internal sealed class PodTrialHost(
             Events = events,
         };
     }
+
+    private long? Limit(V1Pod? pod) =>
+        pod?.Spec?.Containers?.FirstOrDefault(c => c.Name == target.Container)?.Resources?.Limits is { } limits
+        && limits.TryGetValue("memory", out var quantity) ? quantity.ToInt64() : null;
 
     /// <summary>The pod at the end of its trial; gone (deleted by a drain, a scale-down, a person) is an interruption.</summary>
     private async Task<V1Pod> ReadPodAsync(string name, CancellationToken cancellationToken)
@@ -118,7 +132,7 @@ internal sealed class PodTrialHost(
     /// <summary>The pod is left to the Deployment: the executor restores or deletes it after the trials.</summary>
     public Task StopAsync(bool kill, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public string Describe() => $"kubernetes {connection.Where}, {target.Describe()}";
+    public string Describe() => $"kubernetes {connection.Where}, {target.Describe()}{(_node is null ? "" : $", {_node}")}";
 
     /// <summary>A failed start or a crash gets the cluster's warnings (FailedScheduling, Evicted, BackOff) as its reasons.</summary>
     private static string WithWarnings(TrialOutcome outcome, string evidence, IReadOnlyList<TrialEvent> events) =>

@@ -20,7 +20,7 @@ public interface ITrialWatcher
 /// <summary>One run of the target as a watcher sees it.</summary>
 public sealed class TrialRun(
     TrialRequest request, TargetLaunch launch, Task exited, MemorySampler sampler, HttpClient http, ThrashingDetector detector,
-    Func<Task> kill, IProgress<string>? progress)
+    Func<Task> kill, IProgress<string>? progress, Task ready, bool canRestart)
 {
     public TrialRequest Request => request;
 
@@ -32,6 +32,12 @@ public sealed class TrialRun(
 
     public MemorySampler Sampler => sampler;
 
+    /// <summary>Completes when this run answers its readiness URL (never, when it does not).</summary>
+    public Task Ready => ready;
+
+    /// <summary>Whether a death of this run is followed by a restart (<see cref="TrialRequest.Restarts"/> left, and a runner that starts it again).</summary>
+    public bool CanRestart => canRestart;
+
     public HttpClient Http => http;
 
     public IProgress<string>? Progress => progress;
@@ -39,8 +45,11 @@ public sealed class TrialRun(
     /// <summary>The evidence the run was decided by (thrashing or a watcher's), null while it runs on.</summary>
     public string? Decided => detector.Evidence;
 
-    /// <summary>Decides the run now with <paramref name="evidence"/>: the readiness wait and the load end, the target is killed.</summary>
-    public void Decide(string evidence) => detector.Declare(evidence);
+    /// <summary>
+    /// Decides the run now with <paramref name="evidence"/> and <paramref name="outcome"/> (thrashing unless told):
+    /// the readiness wait and the load end, the target is killed.
+    /// </summary>
+    public void Decide(string evidence, TrialOutcome outcome = TrialOutcome.Thrashing) => detector.Declare(evidence, outcome);
 
     /// <summary>Kills the target at once, wherever it runs.</summary>
     public Task KillAsync() => kill();

@@ -32,18 +32,29 @@ public static class TrialLoop
         var restarts = 0;
         TerminationState? lastState = null;
         LoadWindow? window = null;
+        TimeSpan? readyAfter = null;
+        // The rules every run of every runner gets, then the options' own.
+        ITrialWatcher[] watchers = [new LivenessProbe(options.Liveness), new StartStallRule(options.Thrashing), new CrawlRule(options.Thrashing), .. options.Watchers];
         while (true)
         {
             var exited = await host.StartAsync(cancellationToken);
+            var starting = System.Diagnostics.Stopwatch.StartNew();
             sampler.Phase = "start";
-            var run = new TrialRun(request, launch, exited, sampler, http, detector, () => host.StopAsync(kill: true, CancellationToken.None), progress);
+            var readied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var run = new TrialRun(request, launch, exited, sampler, http, detector, () => host.StopAsync(kill: true, CancellationToken.None), progress,
+                readied.Task, host.StartsAgain && restarts < request.Restarts);
             RunSeen seen;
             string? pressure;
-            await using (var watching = Watch(options.Watchers, run, cancellationToken))
+            await using (var watching = Watch(watchers, run, cancellationToken))
             {
                 var ready = await ReadinessProbe.WaitAsync(http, launch.ReadyUrl, exited,
                     () => detector.Evidence is not null, options.ReadyTimeout, cancellationToken);
                 seen = new RunSeen(ready == ReadinessProbe.Result.Ready, ready == ReadinessProbe.Result.TimedOut, null, []);
+                readyAfter = seen.BecameReady ? starting.Elapsed : null;
+                if (seen.BecameReady)
+                {
+                    readied.TrySetResult();
+                }
                 pressure = seen.ReadyTimedOut ? StartPressure.Describe(sampler.Samples, request.Limit, options.Thrashing.NearLimit) : null;
                 if (seen.ReadyTimedOut && detector.Evidence is null && !host.KernelKilled && pressure is null && host.NeverReadyAdvice is { } advice)
                 {
@@ -54,13 +65,18 @@ public static class TrialLoop
                 {
                     progress?.Report($"ready ({host.ReadyNote})");
                     var measured = await LoadWindow.MeasureAsync(sampler, stats, host.Counters, exited, detector,
-                        () => TrialLoadStep.RunAsync(setup.Load, launch, exited, detector, sampler, options.Hold, options.LoadTimeout, progress, cancellationToken),
+                        () => TrialLoadStep.RunAsync(setup.Load, launch, exited, detector, sampler, options.Hold, TrialBounds.Load(request, options.LoadTimeout), progress, cancellationToken),
                         cancellationToken);
                     // After a restart whose load ended before it began, the earlier run's report stands.
                     window = measured with { Load = measured.Load ?? window?.Load };
                 }
             }
             var ending = await host.EndRunAsync(seen with { Decided = detector.Evidence, Samples = sampler.Samples }, cancellationToken);
+            if (ending.Outcome == TrialOutcome.Thrashing && detector.DecidedAs is { } decided)
+            {
+                // A watcher's rule decided the run (unresponsive, a start that stalled at the limit): its word, not thrashing.
+                ending = ending with { Outcome = decided };
+            }
             var evidence = ending.Outcome == TrialOutcome.StartFailed && pressure is not null
                 ? StartPressure.AddTo(ending.Evidence, pressure, options.ReadyTimeout)
                 : ending.Evidence;
@@ -88,6 +104,7 @@ public static class TrialLoop
                 Cpus = host.Cpus,
                 Target = setup.Target,
                 ColdStart = setup.Cold?.Cold ?? false,
+                ReadyAfter = readyAfter,
                 Eviction = setup.Cold?.Describe() ?? "",
                 KnobEnvironment = request.Knobs.Render(request.Limit),
                 Terminated = ending.RunningAgain ? null : ended,

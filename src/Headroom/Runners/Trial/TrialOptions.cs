@@ -16,8 +16,14 @@ public abstract record TrialOptions
     /// <summary>With no load: how long the target runs after it is ready (2 s).</summary>
     public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The longest a load may run before the trial is ended (10 min).</summary>
-    public TimeSpan LoadTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// The longest a load may run before the trial is ended; null (the default) is the baseline's bound,
+    /// max(10 s, 5 × the baseline's load), or 10 min for a trial without a baseline. See <see cref="TrialBounds"/>.
+    /// </summary>
+    public TimeSpan? LoadTimeout { get; init; }
+
+    /// <summary>The liveness probe of every run, from ready to stop (the readiness URL, 1 s / 1 s / 3 failures).</summary>
+    public LivenessSettings Liveness { get; init; } = new();
 
     public ThrashingSettings Thrashing { get; init; } = new();
 

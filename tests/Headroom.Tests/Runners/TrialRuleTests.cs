@@ -1,0 +1,86 @@
+using Headroom.Runners.Trial;
+
+namespace Headroom.Tests.Runners;
+
+/// <summary>
+/// The per-trial rules every runner gets from the one trial loop, with real processes under real limits: the
+/// liveness probe, the start bound and the crawl cut-off.
+/// </summary>
+[Collection(RealCgroupsCollection.Name)]
+public class TrialRuleTests
+{
+    /// <summary>Holds the server for 60 s without load, its liveness probed on /live (1 s / 1 s / 3).</summary>
+    private static async Task<TrialResult> HoldAsync(int port, TrialRequest request, params string[] serverOptions) =>
+        await RunAsync(new LocalRunnerOptions { Hold = TimeSpan.FromSeconds(60), Liveness = LivenessSettings.Parse($"http://127.0.0.1:{port}/live", null) },
+            port, request, serverOptions);
+
+    private static async Task<TrialResult> RunAsync(LocalRunnerOptions options, int port, TrialRequest request, params string[] serverOptions)
+    {
+        var cgroups = CgroupRequirement.Writable();
+        var launch = new TargetLaunch(["python3", TestPrograms.TestServer(), port.ToString(CultureInfo.InvariantCulture), .. serverOptions])
+        {
+            ReadyUrl = new Uri($"http://127.0.0.1:{port}/ready"),
+        };
+        var executor = new LocalTrialExecutor(new CommandTarget(launch), load: null, options with { Warm = true, StopGrace = TimeSpan.FromSeconds(1) });
+        var result = await executor.RunAsync(request, null, TestContext.Current.CancellationToken);
+        Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
+        return result;
+    }
+
+    [Fact]
+    public async Task ServerThatStopsAnsweringItsLivenessUrl_IsUnresponsive_WithinThreePeriods()
+    {
+        var port = FreePort.Next();
+
+        var result = await HoldAsync(port, new TrialRequest(MemoryQuantity.Parse("64Mi"), KnobSet.None), "--hang-live-after", "2");
+
+        Assert.Equal(TrialOutcome.Unresponsive, result.Outcome);
+        Assert.Equal("unresponsive", result.Outcome.ToKebab());
+        Assert.Contains($"liveness probe http://127.0.0.1:{port}/live failed 3 times in a row", result.Evidence, StringComparison.Ordinal);
+        Assert.Contains("no answer within 1 s", result.Evidence, StringComparison.Ordinal);
+        // Hangs 2 s after its start; three 1-s periods (each probe's 1-s timeout within its period) end it, not the 60-s hold.
+        var hung = result.Details.Samples[^1].ElapsedMilliseconds / 1000.0;
+        Assert.True(result.WallTime < TimeSpan.FromSeconds(20), $"the trial took {result.WallTime}; samples end at {hung:0.0} s");
+    }
+
+    [Fact]
+    public async Task Unresponsive_WithARestartAllowed_IsKilledAndStartedAgain_AsAKubeletDoes()
+    {
+        var result = await HoldAsync(FreePort.Next(), new TrialRequest(MemoryQuantity.Parse("64Mi"), KnobSet.None) { Restarts = 1 }, "--hang-live-after", "2");
+
+        // The first run is killed and started again; the second hangs too and, with no restart left, is unresponsive.
+        Assert.Equal(1, result.RestartCount);
+        Assert.Equal(TrialOutcome.Unresponsive, result.Outcome);
+        Assert.NotNull(result.Details.LastState);
+        Assert.True(result.WallTime < TimeSpan.FromSeconds(40), $"the trial took {result.WallTime}");
+    }
+
+    [Fact]
+    public async Task StartThatStallsAtTheLimit_IsStartFailed_AtTheStartBound_NotTheReadinessTimeout()
+    {
+        // The baseline started in 1 s, so the bound is max(10 s, 5 × 1 s) = 10 s; the readiness timeout stays 60 s.
+        var request = new TrialRequest(MemoryQuantity.Parse("48Mi"), KnobSet.None)
+        {
+            Baseline = new TrialBaseline(1000, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
+        };
+
+        var result = await RunAsync(new LocalRunnerOptions(), FreePort.Next(), request, "--stall-start", "96");
+
+        Assert.Equal(TrialOutcome.StartFailed, result.Outcome);
+        Assert.StartsWith("never became ready within 10 s (5 × the baseline's start, at least 10 s), at the limit", result.Evidence, StringComparison.Ordinal);
+        Assert.Contains("pgmajfault +", result.Evidence, StringComparison.Ordinal);
+        Assert.True(result.WallTime < TimeSpan.FromSeconds(40), $"the trial took {result.WallTime}");
+    }
+
+    [Fact]
+    public void LivenessTiming_Parses_AndBadInputIsOneLine()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(10), LivenessSettings.Parse(null, "kubernetes").Period);
+        var custom = LivenessSettings.Parse("none", "2/0.5/4");
+        Assert.True(custom.Off);
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(0.5), 4), (custom.Period, custom.Timeout, custom.Failures));
+        var error = Assert.Throws<UserInputException>(() => LivenessSettings.Parse(null, "1/1"));
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Throws<UserInputException>(() => LivenessSettings.Parse("ftp://x/", null));
+    }
+}
