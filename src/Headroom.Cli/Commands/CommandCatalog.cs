@@ -15,6 +15,7 @@ internal static class CommandCatalog
         yield return CheckCommand.Create();
         yield return InitCommand.Create();
         yield return SoakCommand.Create();
+        yield return VerifyCommand.Create();
         yield return CurveCommand.Create();
         yield return RunCommand.Create();
         yield return LoadCommand.Create();

@@ -44,6 +44,10 @@ internal static class ExperimentCommands
             command.Options.Add(StudySoakStep.Soak);
             command.Options.Add(StudyCurveStep.PeakConcurrency);
             command.Options.Add(StudyCurveStep.Concurrency);
+            foreach (var option in StudyVerifyStep.ForStudy)
+            {
+                command.Options.Add(option);
+            }
         }
         command.SetAction((parsed, ct) => RunAsync(parsed, options, phases, name == "study", ct));
         return command;
@@ -89,6 +93,7 @@ internal static class ExperimentCommands
     {
         var soak = recommend ? StudySoakStep.Read(parsed) : null;
         var curve = recommend ? StudyCurveStep.Read(parsed, plan.Spec) : null;
+        var verify = recommend && !parsed.GetValue(StudyVerifyStep.NoVerify) ? StudyVerifyStep.Read(parsed, plan.Spec.Confirm) : null;
         var factory = ContainerRunnerOptions.IsDocker(parsed) ? ContainerRunnerOptions.Factory(parsed, new Runners.Local.LocalRunnerOptions())
             : KubernetesRunnerOptions.IsKubernetes(parsed) ? KubernetesRunnerOptions.Factory(parsed)
             : TrialExecutors.Factory;
@@ -104,9 +109,12 @@ internal static class ExperimentCommands
             : await new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples }.RunAsync(plan, new ProgressLines(console), ct);
         // The curve runs before the reports: with a peak, the recommendation in every report comes from it.
         var atPeak = curve is null ? null : await StudyCurveStep.RunAsync(curve, factory, result, folder, console, ct);
-        var report = recommend
-            ? StudyReport.From(result, new RecommendOptions { Margin = plan.Spec.Margin, AtPeak = atPeak })
-            : new StudyReport(result, null);
+        var recommendOptions = new RecommendOptions { Margin = plan.Spec.Margin, AtPeak = atPeak };
+        // The recommendation is run before it is printed: its setting, cold, with the study's load, then sustained.
+        var report = !recommend ? new StudyReport(result, null)
+            : verify is not null && await StudyVerifyStep.VerifyStudyAsync(factory, result, recommendOptions, verify, console, ct) is { } verified
+                ? new StudyReport(result, verified)
+                : StudyReport.From(result, recommendOptions);
         await StudyReportWriter.WriteAsync(folder, report, ct);
         StudyTables.Render(console, report, recommend);
         console.MarkupLineInterpolated($"reports: {Path.Combine(folder.Path, MarkdownReport.FileName)}, {Path.Combine(folder.Path, Reports.Html.HtmlReportWriter.FileName)}, {Path.Combine(folder.Path, SummaryJson.FileName)}");

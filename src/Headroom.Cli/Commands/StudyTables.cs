@@ -51,7 +51,7 @@ internal static class StudyTables
         foreach (var t in edge.Trials)
         {
             var r = t.Result;
-            var outcome = r.Survived ? (t.Healthy ? "[green]survived[/]" : "[yellow]survived (slow)[/]") : $"[red]{r.Outcome.ToKebab()}[/]";
+            var outcome = $"[{(r.Survived ? t.Healthy ? "green" : "yellow" : "red")}]{Markup.Escape(t.Verdict)}[/]";
             table.AddRow(
                 new Text(t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(t.Search), new Text(t.Step),
                 new Text(t.Limit.ToString()), new Markup(outcome), new Text(Mi(r.Memory.PeakAnonBytes)), new Text(Mi(r.Memory.PeakFileBytes)),

@@ -16,7 +16,7 @@ public static class Caveats
             var crawl = edge.ThroughputCurve.FirstOrDefault(p => p.Limit == survival)?.MedianRequestsPerSecond;
             if (crawl is { } c)
             {
-                caveats.Add(F($"Between the survival edge {survival} and the healthy edge {healthy} it survived but crawled: {c:0} req/s at {survival} against {baselineRps:0} unlimited ({c / baselineRps:P0}). The article's minimum is the survival edge; do not deploy at it."));
+                caveats.Add(F($"Between the survival edge {survival} and the healthy edge {healthy} it survived but crawled: {c:#,0} req/s at {survival} against {baselineRps:#,0} unlimited ({c / baselineRps:P0}). The article's minimum is the survival edge; do not deploy at it."));
             }
         }
         if (edge is not null)
@@ -48,7 +48,7 @@ public static class Caveats
         if (study.Floor is { Floor: { } floor } f && f.NoKnobEdge is { } noKnob && f.ThroughputRatio is { } ratio)
         {
             caveats.Add(floor.Limit < noKnob.Limit
-                ? F($"With {f.Knobs.Describe()} it stayed alive down to {floor.Limit} at {floor.RequestsPerSecond:0} req/s, {ratio:P0} of the {noKnob.RequestsPerSecond:0} req/s at the no-knob edge {noKnob.Limit}: a knob that keeps a starved service alive does not make it useful.")
+                ? F($"With {f.Knobs.Describe()} it stayed alive down to {floor.Limit} at {floor.RequestsPerSecond:#,0} req/s, {ratio:P0} of the {noKnob.RequestsPerSecond:#,0} req/s at the no-knob edge {noKnob.Limit}: a knob that keeps a starved service alive does not make it useful.")
                 : F($"With {f.Knobs.Describe()} it needed {floor.Limit}, no less than the {noKnob.Limit} it needed without: the knob does not lower what the service needs (most of its memory is outside what the knob limits)."));
         }
         if (knob is { Interval: null })

@@ -12,6 +12,14 @@ public sealed record EdgeTrial(int Number, string Search, string Step, TrialResu
     public int Round { get; init; }
 
     public MemoryQuantity Limit => Result.Request.Limit ?? throw new InvalidOperationException("an edge trial always has a limit");
+
+    /// <summary>
+    /// How the trial ended in every report (console, report.md, report.html, summary.json): <c>survived</c>,
+    /// <c>survived (slow)</c> when it survived below the healthy bar, or the outcome (<c>oom-killed</c>).
+    /// </summary>
+    public string Verdict => Result.Survived ? Healthy ? "survived" : SurvivedSlow : Result.Outcome.ToKebab();
+
+    public const string SurvivedSlow = "survived (slow)";
 }
 
 /// <summary>Median figures of the trials at one limit, for the throughput curve between the edges.</summary>

@@ -104,9 +104,14 @@ public sealed class MatrixExperiment(ITrialExecutor executor, MatrixOptions opti
             .Where(p => p.Knob is not null && p.Base is not null)
             .Select(p => p.Knob!.Value / p.Base!.Value)
             .ToList();
-        var interval = ratios.Count >= 2
+        // Fewer rounds, or resamples that all agree, give an interval that is no interval: no verdict from it.
+        var interval = ratios.Count >= PairedBootstrap.MinPairedRounds
             ? PairedBootstrap.Interval(ratios, options.Resamples, options.Confidence, options.Seed)
             : null;
+        if (interval is { } i && i.Low >= i.High)
+        {
+            interval = null;
+        }
         return new KnobRatio(limit, knobs, versus, ratios.Count, interval);
     }
 }

@@ -8,6 +8,12 @@ namespace Headroom.Experiments;
 /// </summary>
 public static class PairedBootstrap
 {
+    /// <summary>
+    /// Below this many paired rounds no interval is given ("too few paired rounds"): two rounds resample to three
+    /// means, and two ratios of 1.00 gave "x1.00 (95 % CI 1.00-1.00)", a verdict from no evidence.
+    /// </summary>
+    public const int MinPairedRounds = 3;
+
     public static RatioInterval Interval(IReadOnlyList<double> ratios, int resamples, double confidence, int seed)
     {
         if (ratios.Count == 0 || ratios.Any(r => r <= 0 || double.IsNaN(r) || double.IsInfinity(r)))

@@ -1,4 +1,5 @@
 using Headroom.Limits;
+using Headroom.Verification;
 using k8s.Models;
 
 namespace Headroom.Experiments;
@@ -30,4 +31,6 @@ public sealed record Recommendation(
 {
     /// <summary>The curve's need at the peak the limit was taken from; null when it is the study's healthy edge plus the margin.</summary>
     public PeakNeed? AtPeak { get; init; }
+    /// <summary>The runs of the recommended setting before it was printed (null: not verified).</summary>
+    public VerificationResult? Verification { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Headroom.Limits;
+using Headroom.Verification;
 
 namespace Headroom.Experiments;
 
@@ -14,7 +15,13 @@ public static partial class Recommender
     [GeneratedRegex("[^a-z0-9-]+")]
     private static partial Regex NotDnsLabel();
 
-    public static Recommendation Recommend(StudyResult study, RecommendOptions options)
+    public static Recommendation Recommend(StudyResult study, RecommendOptions options) => Recommend(study, options, null);
+
+    /// <summary>
+    /// The recommendation, at the setting <paramref name="verification"/> verified when it verified one (a limit
+    /// stepped up, a runtime limit dropped), with the verification's lines in its prose.
+    /// </summary>
+    public static Recommendation Recommend(StudyResult study, RecommendOptions options, VerificationResult? verification)
     {
         options.Validate();
         var edge = study.Edge;
@@ -23,10 +30,45 @@ public static partial class Recommender
             var why = edge?.NoEdgeMessage ?? edge?.NoHealthyEdgeMessage ?? "the study has no edge search";
             return new Recommendation(null, null, null, null, Caveats.From(study, null), [$"No recommendation: {why}."], null, null, why);
         }
-        var limit = new MemoryQuantity(CeilToMebibyte(Math.Max(1, options.AtPeak?.NeedBytes ?? healthy.Bytes) * (1 + options.Margin)));
+        var recommended = RecommendedLimit(healthy, options);
+        var verified = verification?.Verified?.Setting;
+        var limit = verified?.Limit ?? recommended;
+        var (runtimeLimit, knob, extraEnv, container) = SettingParts(study, limit, verified is null || verified.RuntimeLimit is not null);
+        var caveats = Caveats.From(study, knob);
+        var prose = Prose(study, options, limit, healthy, runtimeLimit, knob, extraEnv);
+        if (limit != recommended)
+        {
+            var basis = options.AtPeak is null ? $"the healthy edge {healthy}" : "the need at the peak";
+            prose[0] = $"Memory limit {limit}: {basis} plus a {options.Margin.ToString("P0", CultureInfo.InvariantCulture)} margin gave {recommended}, which failed its verification; {limit} passed it.";
+        }
+        if (verification is not null)
+        {
+            prose.AddRange(verification.Lines().Select(l => char.ToUpperInvariant(l[0]) + l[1..] + "."));
+        }
+        return new Recommendation(limit, limit, runtimeLimit, knob, caveats, prose, container, ContainerSnippet.ToYaml(container), null)
+        {
+            Verification = verification,
+            AtPeak = options.AtPeak,
+        };
+    }
+
+    /// <summary>The limit before verification: healthy edge x (1 + margin), rounded up to whole MiB.</summary>
+    public static MemoryQuantity RecommendedLimit(MemoryQuantity healthy, RecommendOptions options) =>
+        new(CeilToMebibyte(Math.Max(1, options.AtPeak?.NeedBytes ?? healthy.Bytes) * (1 + options.Margin)));
+
+    /// <summary>What the snippet would set at <paramref name="limit"/> (with or without the runtime limit), as a container gets it.</summary>
+    public static VerifiedSetting SettingAt(StudyResult study, MemoryQuantity limit, bool withRuntimeLimit)
+    {
+        var (runtimeLimit, _, _, container) = SettingParts(study, limit, withRuntimeLimit);
+        return VerifiedSetting.FromContainer(limit, container, runtimeLimit);
+    }
+
+    private static (RuntimeLimit?, KnobVerdict?, Dictionary<string, string>, k8s.Models.V1Container) SettingParts(StudyResult study, MemoryQuantity limit, bool withRuntimeLimit)
+    {
         var overhead = RuntimeLimits.NonHeapOverhead(study.Baseline.Memory);
-        var runtimeLimit = RuntimeLimits.For(study.Plan.Spec.Runtime, limit, overhead,
-            study.Baseline.Memory.RuntimeHeapSysBytes ?? study.Baseline.Memory.RuntimeHeapAllocBytes);
+        var runtimeLimit = withRuntimeLimit
+            ? RuntimeLimits.For(study.Plan.Spec.Runtime, limit, overhead, study.Baseline.Memory.RuntimeHeapSysBytes ?? study.Baseline.Memory.RuntimeHeapAllocBytes)
+            : null;
         var knob = KnobAt(study.Matrix, limit);
         var knobSet = study.Matrix?.KnobSets.FirstOrDefault(k => k.Name == knob?.KnobSet);
         var extraEnv = knob is { PaidOff: true } && knobSet is not null
@@ -34,12 +76,8 @@ public static partial class Recommender
                 .Where(kv => kv.Key != runtimeLimit?.Variable && !kv.Value.Contains("{limit", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
-        var caveats = Caveats.From(study, knob);
-
-        var name = ContainerName(study.Plan.Spec.Name);
-        var container = ContainerSnippet.Build(name, study.Plan.Spec.Target.Image, limit, runtimeLimit, extraEnv);
-        var prose = Prose(study, options, limit, healthy, runtimeLimit, knob, extraEnv);
-        return new Recommendation(limit, limit, runtimeLimit, knob, caveats, prose, container, ContainerSnippet.ToYaml(container), null) { AtPeak = options.AtPeak };
+        var container = ContainerSnippet.Build(ContainerName(study.Plan.Spec.Name), study.Plan.Spec.Target.Image, limit, runtimeLimit, extraEnv);
+        return (runtimeLimit, knob, extraEnv, container);
     }
 
     private static List<string> Prose(
@@ -49,7 +87,7 @@ public static partial class Recommender
         var edge = study.Edge!;
         var spec = study.Plan.Spec;
         var baseline = study.Baseline.Load!;
-        var atEdge = F($"the healthy edge {healthy} (the least limit keeping {spec.Healthy:P0} of the unlimited {baseline.RequestsPerSecond:0} req/s with p99 within 2x of {baseline.P99Latency.TotalMilliseconds:0.#} ms)");
+        var atEdge = F($"the healthy edge {healthy} (the least limit keeping {spec.Healthy:P0} of the unlimited {baseline.RequestsPerSecond:#,0} req/s with p99 within 2x of {baseline.P99Latency.TotalMilliseconds:#,0.0} ms)");
         var prose = new List<string>
         {
             options.AtPeak is { } peak
@@ -93,7 +131,7 @@ public static partial class Recommender
         }
         var verdict = ratio.Interval switch
         {
-            null => "not enough paired rounds to tell",
+            null => $"too few paired rounds ({ratio.PairedRounds}) to tell",
             { WithinNoise: true } i => F($"within noise, x{i.Estimate:0.00} req/s ({i.Confidence:P0} CI {i.Low:0.00}-{i.High:0.00})"),
             { Low: > 1 } i => F($"paid off, x{i.Estimate:0.00} req/s ({i.Confidence:P0} CI {i.Low:0.00}-{i.High:0.00})"),
             var i => F($"cost throughput, x{i.Estimate:0.00} req/s ({i.Confidence:P0} CI {i.Low:0.00}-{i.High:0.00})"),

@@ -92,6 +92,20 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
             }
         }
 
+        if (edge is not null)
+        {
+            // Every trial at a limit counts: the matrix's rounds can move the healthy edge up.
+            (edge, var moved) = HealthEvidence.Reconcile(edge, matrix, spec.EdgeOptions());
+            if (moved is not null)
+            {
+                notes.Add(moved);
+            }
+        }
+        if (HealthEvidence.ShortLoadNote(baseline) is { } shortLoad)
+        {
+            notes.Add(shortLoad);
+        }
+
         FloorResult? floor = null;
         if (plan.Runs(StudyPhases.Floor))
         {

@@ -85,7 +85,7 @@ public static class MarkdownReport
         foreach (var t in edge.Trials)
         {
             var r = t.Result;
-            Line(md, $"| {t.Number} | {t.Search} | {t.Step} | {t.Limit} | {r.Outcome.ToKebab()} | {Mi(r.Memory.PeakAnonBytes)} | {Mi(r.Memory.PeakFileBytes)} | {Rps(r.Load?.RequestsPerSecond)} | {Ms(r.Load?.P99Latency)} | {Requests(r.Load)} | {(t.Healthy ? "yes" : "no")} | {Cell(r.Evidence)} |");
+            Line(md, $"| {t.Number} | {t.Search} | {t.Step} | {t.Limit} | {t.Verdict} | {Mi(r.Memory.PeakAnonBytes)} | {Mi(r.Memory.PeakFileBytes)} | {Rps(r.Load?.RequestsPerSecond)} | {Ms(r.Load?.P99Latency)} | {Requests(r.Load)} | {(t.Healthy ? "yes" : "no")} | {Cell(r.Evidence)} |");
         }
         Line(md, "");
         if (edge.SurvivalEdge is { } s)

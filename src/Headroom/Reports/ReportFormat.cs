@@ -12,7 +12,7 @@ public static class ReportFormat
 
     public static string Rps(double? rps) => rps is { } r ? r.ToString("#,0", CultureInfo.InvariantCulture) : "-";
 
-    public static string Ms(TimeSpan? latency) => latency is { } l ? l.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms" : "-";
+    public static string Ms(TimeSpan? latency) => latency is { } l ? l.TotalMilliseconds.ToString("#,0.0", CultureInfo.InvariantCulture) + " ms" : "-";
 
     public static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 

@@ -31,11 +31,14 @@ public static class SummaryJson
             study.Plan.SpecHash,
             study.TrialsRun + study.TrialsReplayed,
             study.TrialTime,
-            study.Baseline.Outcome.ToString(),
+            study.Baseline.Outcome.ToKebab(),
             study.Baseline.Load?.RequestsPerSecond,
             study.Baseline.Load?.P99Latency,
             study.Baseline.Memory.PeakChargedBytes,
-            study.Edge is { } e ? new EdgeSummary(e.SurvivalEdge, e.LargestFailing, e.HealthyEdge, e.Prediction.Edge, e.TrialsUsed, e.NoEdgeMessage ?? e.NoHealthyEdgeMessage) : null,
+            study.Edge is { } e ? new EdgeSummary(e.SurvivalEdge, e.LargestFailing, e.HealthyEdge, e.Prediction.Edge, e.TrialsUsed, e.NoEdgeMessage ?? e.NoHealthyEdgeMessage)
+            {
+                Outcomes = [.. e.Trials.Select(t => new EdgeTrialSummary(t.Number, t.Limit, t.Verdict, t.Result.Load?.RequestsPerSecond, t.Result.WallTime))],
+            } : null,
             study.Matrix?.Cells.Select(c => new CellSummary(c.Limit.Limit, c.Limit.Label, c.Knobs.Name, c.MedianRequestsPerSecond, c.MinRequestsPerSecond, c.MaxRequestsPerSecond, c.MedianAverageLatency, c.MedianP99Latency, c.MedianGcCount, c.OomKills, c.Trials) { Requests = c.Requests, Succeeded = c.Succeeded }).ToList(),
             study.Matrix?.Ratios.Select(x => new RatioSummary(x.Limit.Limit, x.Knobs.Name, x.Versus.Name, x.Interval?.Estimate, x.Interval?.Low, x.Interval?.High, x.Interval?.WithinNoise)).ToList(),
             study.Floor is { } f ? new FloorSummary(f.Knobs.Name, f.Floor?.Limit, f.Floor?.RequestsPerSecond, f.NoKnobEdge?.Limit, f.NoKnobEdge?.RequestsPerSecond, f.Search.NoEdgeMessage) : null,
@@ -46,6 +49,7 @@ public static class SummaryJson
             BaselineSucceeded = study.Baseline.Load?.Succeeded,
             BaselineFailures = study.Baseline.Load?.Failures,
             FailedLoads = FailedLoads(study),
+            Verification = r?.Verification is { } v ? VerificationSummary.From(v) : null,
         };
     }
 }
@@ -66,12 +70,40 @@ public sealed record StudySummary(
 
     /// <summary>Every limited trial with a failed request: where, how it ended, and its failures by kind.</summary>
     public IReadOnlyList<FailedLoadSummary> FailedLoads { get; init; } = [];
+
+    /// <summary>The runs of the recommended setting before it was printed (null: not verified).</summary>
+    public VerificationSummary? Verification { get; init; }
 }
+
+/// <summary>A verification: whether a setting passed, the lines the reports print, and every setting run.</summary>
+public sealed record VerificationSummary(bool Verified, MemoryQuantity? Limit, IReadOnlyDictionary<string, string>? Environment, string? DroppedRuntimeLimit, IReadOnlyList<string> Lines, IReadOnlyList<VerificationAttemptSummary> Attempts)
+{
+    public static VerificationSummary From(Verification.VerificationResult v) => new(
+        v.Verified is not null, v.Verified?.Setting.Limit, v.Verified?.Setting.Environment, v.DroppedRuntimeLimit, v.Lines(),
+        [.. v.Attempts.Select(a => new VerificationAttemptSummary(
+            a.Setting.Limit, a.Setting.Environment, a.Passed, a.Failure,
+            [.. a.Trials.Select(t => new VerificationTrialSummary(t.Result.Outcome.ToKebab(), t.Healthy, t.Result.Load?.RequestsPerSecond, t.Result.Load?.P99Latency, t.Result.Memory.PeakChargedBytes, t.Result.WallTime, t.Judgement))],
+            a.Sustained is { } s ? new VerificationSustainedSummary(s.Trial.Outcome.ToKebab(), a.SustainedRate, s.Trial.Load?.RequestsPerSecond, s.Options.Duration,
+                s.Deciding is { } d ? d.Fit.Slope * (s.LoadSeconds - s.WarmupSeconds) : null, s.Verdict.Text) : null))]);
+}
+
+public sealed record VerificationAttemptSummary(MemoryQuantity Limit, IReadOnlyDictionary<string, string> Environment, bool Passed, string? Failure, IReadOnlyList<VerificationTrialSummary> Trials, VerificationSustainedSummary? Sustained);
+
+public sealed record VerificationTrialSummary(string Outcome, bool Healthy, double? RequestsPerSecond, TimeSpan? P99, long? PeakChargedBytes, TimeSpan WallTime, string Judgement);
+
+/// <summary>The sustained run: its rate asked and served, and how much memory grew over its fitted part (bytes).</summary>
+public sealed record VerificationSustainedSummary(string Outcome, double? Rate, double? RequestsPerSecond, TimeSpan Duration, double? MemoryChangeBytes, string Verdict);
 
 /// <summary>A trial some of whose requests failed.</summary>
 public sealed record FailedLoadSummary(string Phase, MemoryQuantity? Limit, string Knobs, string Outcome, long Requests, long Succeeded, IReadOnlyList<Load.LoadFailure> Failures);
 
-public sealed record EdgeSummary(MemoryQuantity? SurvivalEdge, MemoryQuantity? LargestFailing, MemoryQuantity? HealthyEdge, MemoryQuantity? PredictedEdge, int Trials, string? Message);
+public sealed record EdgeSummary(MemoryQuantity? SurvivalEdge, MemoryQuantity? LargestFailing, MemoryQuantity? HealthyEdge, MemoryQuantity? PredictedEdge, int Trials, string? Message)
+{
+    /// <summary>Every edge trial as the reports word it (<c>survived (slow)</c> included).</summary>
+    public IReadOnlyList<EdgeTrialSummary> Outcomes { get; init; } = [];
+}
+
+public sealed record EdgeTrialSummary(int Number, MemoryQuantity Limit, string Outcome, double? RequestsPerSecond, TimeSpan WallTime);
 
 public sealed record CellSummary(MemoryQuantity Limit, string Label, string Knobs, double? MedianRequestsPerSecond, double? MinRequestsPerSecond, double? MaxRequestsPerSecond, TimeSpan? MedianAverageLatency, TimeSpan? MedianP99Latency, double? MedianGcCount, int OomKills, int Trials)
 {

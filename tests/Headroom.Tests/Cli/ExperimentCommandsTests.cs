@@ -62,7 +62,8 @@ public sealed class ExperimentCommandsTests() : TempFolderTest("headroom-cli-")
             File.WriteAllText(spec, "name: go-twin\ntarget:\n  command: ./go-sales-api\nruntime: go\nrepeats: 2\n");
             var folder = Path.Combine(TempRoot, "out");
 
-            var (code, output, error) = await RunAsync("study", "-f", spec, "--out", folder);
+            // Verification trials are not study trials (not in results.jsonl): this test counts the recorded ones.
+            var (code, output, error) = await RunAsync("study", "-f", spec, "--out", folder, "--no-verify");
 
             Assert.Equal((0, ""), (code, error));
             Assert.Contains("survival edge 12Mi", output);
@@ -71,7 +72,7 @@ public sealed class ExperimentCommandsTests() : TempFolderTest("headroom-cli-")
             Assert.Equal(scripted.Executor.Requests.Count, records.Count);
             Assert.Contains("## Matrix (2 interleaved rounds)", File.ReadAllText(Path.Combine(folder, "report.md")));
 
-            var (resumedCode, resumed, _) = await RunAsync("study", "--resume", folder);
+            var (resumedCode, resumed, _) = await RunAsync("study", "--resume", folder, "--no-verify");
             Assert.Equal(0, resumedCode);
             Assert.Contains($"{records.Count} trials (0 run, {records.Count} replayed)", resumed);
             Assert.Equal(records.Count, StudyFolder.Open(folder).Records.Count);

@@ -22,12 +22,15 @@ public sealed class SalesApiStudyTests() : TempFolderTest("headroom-e2e-study-")
         using var stderr = new StringWriter();
 
         var exit = await HeadroomApp.RunAsync(
-            ["study", "--out", folder, "--confirm", "1", "--repeats", "1", "--resolution", "4Mi"], stdout, stderr);
+            ["study", "--out", folder, "--confirm", "1", "--repeats", "1", "--resolution", "4Mi", "--sustain", "2s"], stdout, stderr);
 
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
         var summary = JsonSerializer.Deserialize<StudySummary>(
             await File.ReadAllTextAsync(Path.Combine(folder, SummaryJson.FileName), TestContext.Current.CancellationToken), StudyJson.Options)!;
-        Assert.Equal("Survived", summary.BaselineOutcome);
+        Assert.Equal("survived", summary.BaselineOutcome);
+        // The recommendation was run before it was printed.
+        Assert.NotNull(summary.Verification);
+        Assert.Contains(summary.Verification.Lines, l => l.StartsWith("verified: ", StringComparison.Ordinal) || l.StartsWith("no setting verified", StringComparison.Ordinal));
         var edge = Assert.IsType<EdgeSummary>(summary.Edge);
         var survival = Assert.NotNull(edge.SurvivalEdge);
         // Measured here: the sample's cold edge is about 32 MiB, its unlimited peak about 46 MiB.

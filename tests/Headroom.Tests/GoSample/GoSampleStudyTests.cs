@@ -30,7 +30,7 @@ public sealed class GoSampleStudyTests() : TempFolderTest("headroom-go-study-")
             using var stderr = new StringWriter();
             code = await HeadroomApp.RunAsync(
                 ["study", "--target", "go", "--load", "-c 5 -n 200", "--resolution", "2Mi", "--confirm", "1", "--repeats", "1",
-                 "--max", "48Mi", "--limits", "16Mi", "32Mi", "--out", folder],
+                 "--max", "48Mi", "--limits", "16Mi", "32Mi", "--sustain", "2s", "--out", folder],
                 stdout, stderr);
             (output, error) = (stdout.ToString(), stderr.ToString());
         }

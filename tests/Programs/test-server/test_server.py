@@ -6,6 +6,8 @@
   --ballast MIB        allocate and touch MIB MiB at start
   --shed-above SHARE   answer 503 while the memory cgroup's anon memory is above SHARE of its limit
                        (a load shedder: alive, but failing its load under a low limit)
+  --env-file PATH      at start, append one JSON line to PATH: {"env": the environment, "limit": the memory
+                       cgroup's limit in bytes or null} (what a verification really started)
   --hang-live-after S  GET /live stops answering (hangs) S seconds after the start; every other path still answers
   --stall-start MIB    before listening, read a MIB-MiB mapped file over and over, forever: under a smaller limit
                        a start that stalls at the limit with major faults climbing
@@ -80,6 +82,23 @@ def anon_share():
     except (OSError, ValueError, TypeError):
         pass
     return 0.0
+
+
+def cgroup_limit():
+    """The memory cgroup's limit in bytes, or None when it has none."""
+    for name in ("memory.limit_in_bytes", "memory.max"):
+        path = os.path.join(CGROUP or "/nonexistent", name)
+        if os.path.exists(path):
+            with open(path) as f:
+                text = f.read().strip()
+            return None if text == "max" or int(text) >= 1 << 62 else int(text)
+    return None
+
+
+ENV_FILE = option("--env-file", None, str)
+if ENV_FILE:
+    with open(ENV_FILE, "a") as f:
+        f.write(json.dumps({"env": dict(os.environ), "limit": cgroup_limit()}) + "\n")
 
 
 class Handler(BaseHTTPRequestHandler):

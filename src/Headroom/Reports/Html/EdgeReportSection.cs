@@ -1,7 +1,6 @@
 using Headroom.Experiments;
 using Headroom.Limits;
 using Headroom.Reports.Charts;
-using Headroom.Trials;
 
 namespace Headroom.Reports.Html;
 
@@ -64,7 +63,7 @@ internal static class EdgeReportSection
             t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
             $"{t.Search} {t.Step}",
             t.Limit.ToKubernetes(),
-            t.Result.Outcome.ToKebab(),
+            t.Verdict,
             t.Result.Evidence,
             t.Healthy ? "yes" : "no",
             ReportFormat.Mi(t.Result.Memory.PeakAnonBytes),
