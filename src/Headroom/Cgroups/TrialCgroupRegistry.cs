@@ -46,14 +46,28 @@ public sealed class TrialCgroupRegistry
         var lines = new[] { ("memory", memory), ("cpu", cpu) }
             .Where(p => p.Item2 is not null)
             .Select(p => $"{p.Item1} {p.Item2!.Version} {p.Item2.Directory}");
+        var entry = Path.Combine(_folder, EntryName(Environment.ProcessId, StartTime(Environment.ProcessId) ?? 0));
         try
         {
-            File.WriteAllLines(Path.Combine(_folder, EntryName(Environment.ProcessId, StartTime(Environment.ProcessId) ?? 0)),
-                [PidNamespace(), .. lines]);
+            File.WriteAllLines(entry, [PidNamespace(), .. lines]);
+            // A run that ends on its own has removed its trial cgroups; only a killed run's entry is left for a sweep.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Forget(entry);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Without the entry only the own-parent sweep finds this run's leftovers.
+        }
+    }
+
+    private static void Forget(string entry)
+    {
+        try
+        {
+            File.Delete(entry);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The next run's sweep finds the pid gone and removes the entry.
         }
     }
 

@@ -42,15 +42,25 @@ public class CgroupEmptyingTests
         var marker = (3000 + Environment.ProcessId % 1000).ToString(CultureInfo.InvariantCulture) + ".25";
         // The daemon: forked twice (the subshell exits at once), in a session of its own, its parent gone.
         var script = $"setsid sh -c 'sleep {marker} &' ; sleep 1 ; exec sleep 600";
+        var state = Directory.CreateTempSubdirectory("headroom-state-").FullName;
         try
         {
-            var result = await ProcessRunner.RunAsync(Cli("run", "--limit", "64Mi", "--hold", "0.5", "--", "sh", "-c", script), TestContext.Current.CancellationToken);
+            var cli = Cli("run", "--limit", "64Mi", "--hold", "0.5", "--", "sh", "-c", script) with
+            {
+                Environment = new Dictionary<string, string?> { ["XDG_STATE_HOME"] = state },
+            };
+            var result = await ProcessRunner.RunAsync(cli, TestContext.Current.CancellationToken);
 
             Assert.True(result.ExitCode is 0 or 1, result.StandardError);
             Assert.Empty(Find("sleep", marker));
+            // A run that ended on its own leaves no registry entry behind (only a killed run's is kept for a sweep).
+            var runs = Path.Combine(state, "headroom", "runs");
+            Assert.True(Directory.Exists(runs), "the run registered its trial cgroups");
+            Assert.Empty(Directory.EnumerateFileSystemEntries(runs));
         }
         finally
         {
+            Directory.Delete(state, recursive: true);
             foreach (var pid in Find("sleep", marker))
             {
                 _ = Native.LibC.Kill(pid, Native.LibC.SigKill);
