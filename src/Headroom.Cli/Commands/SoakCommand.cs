@@ -110,10 +110,24 @@ internal static class SoakCommand
         await HtmlReportWriter.WriteAsync(folder, SoakReport.Document(result, target), cancellationToken);
     }
 
-    /// <summary>The load's flags with the soak's rate and duration appended, the connections checked against the rate.</summary>
+    /// <summary>
+    /// The load's flags with the soak's rate and duration in place of its own request count and pacing (-n, -q, -z,
+    /// --rate: a study's load of "-c 1 -q 400 -n 160" becomes a fixed-rate run), the connections checked against the rate.
+    /// </summary>
     internal static string WithRate(string flags, SoakOptions options)
     {
-        var load = $"{flags} {options.LoadFlags()}";
+        var words = Load.HeyArguments.Split(flags);
+        var kept = new List<string>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (words[i] is "-n" or "-q" or "-z" or "--rate")
+            {
+                i++;
+                continue;
+            }
+            kept.Add(words[i]);
+        }
+        var load = $"{Load.HeyArguments.Join(kept)} {options.LoadFlags()}";
         ConnectionRate.CheckFlags(load);
         return load;
     }

@@ -13,6 +13,9 @@ public static class HeyArguments
     /// <summary>Splits one string of load arguments into words, shell-style (single and double quotes, backslashes).</summary>
     public static IReadOnlyList<string> Split(string commandLine) => ShellWords.Split(commandLine);
 
+    /// <summary>Joins arguments into one line that <see cref="Split"/> reads back as the same words.</summary>
+    public static string Join(IEnumerable<string> words) => ShellWords.Join(words);
+
     /// <summary>Parses hey's flags plus <c>--rate</c>, <c>--warmup</c>, <c>--expect</c>, <c>--json</c> into validated options.</summary>
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {

@@ -62,6 +62,12 @@ internal static class ShellWords
         return words;
     }
 
+    /// <summary>Joins words into one line that <see cref="Split"/> reads back as the same words.</summary>
+    public static string Join(IEnumerable<string> words) =>
+        string.Join(' ', words.Select(w => w.Length > 0 && w.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=,@%+".Contains(c))
+            ? w
+            : "'" + w.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+
     /// <summary>Reads up to the closing double quote; returns its index.</summary>
     private static int ReadDoubleQuoted(string line, int start, StringBuilder word)
     {

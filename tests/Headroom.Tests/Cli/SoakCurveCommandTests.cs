@@ -21,6 +21,18 @@ public sealed class SoakCurveCommandTests() : TempFolderTest("headroom-soak-")
     }
 
     [Fact]
+    public void FixedRateRun_ReplacesTheLoadsOwnCountAndPacing_KeepingEveryOtherFlagWord()
+    {
+        // A study's load such as "-c 1 -q 400 -n 160" is run at a fixed rate by the soak step and the verification.
+        var load = Headroom.Cli.Commands.SoakCommand.WithRate("-c 1 -q 400 -n 160 -H 'X-Who: a b' http://127.0.0.1:9/", new Headroom.Soak.SoakOptions { Rate = 50, Duration = TimeSpan.FromSeconds(2) });
+
+        var options = Headroom.Load.HeyArguments.Parse(Headroom.Load.HeyArguments.Split(load));
+
+        Assert.Equal(["-c", "1", "-H", "X-Who: a b", "http://127.0.0.1:9/", "--rate", "50", "-z", "2s"], Headroom.Load.HeyArguments.Split(load));
+        Assert.Equal(50, options.TotalRate);
+    }
+
+    [Fact]
     public async Task GoSample_ShortSoak_Stable()
     {
         var cgroups = CgroupRequirement.Writable();
