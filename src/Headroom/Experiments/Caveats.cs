@@ -13,10 +13,15 @@ public static class Caveats
         var baselineRps = study.Baseline.Load?.RequestsPerSecond;
         if (edge?.SurvivalEdge is { } survival && edge.HealthyEdge is { } healthy && healthy > survival && baselineRps is > 0)
         {
-            var crawl = edge.ThroughputCurve.FirstOrDefault(p => p.Limit == survival)?.MedianRequestsPerSecond;
-            if (crawl is { } c)
+            var atSurvival = edge.ThroughputCurve.FirstOrDefault(p => p.Limit == survival);
+            if (atSurvival?.MedianRequestsPerSecond is { } c)
             {
-                caveats.Add(F($"Between the survival edge {survival} and the healthy edge {healthy} it survived but crawled: {c:#,0} req/s at {survival} against {baselineRps:#,0} unlimited ({c / baselineRps:P0}). The article's minimum is the survival edge; do not deploy at it."));
+                // "Crawled" only when the throughput says so: the edge can also be unhealthy on p99 or on a later section's trials.
+                var share = c / baselineRps.Value;
+                var why = share < study.Plan.Spec.Healthy
+                    ? F($"it survived but crawled: {c:#,0} req/s at {survival} against {baselineRps:#,0} unlimited ({share:P0})")
+                    : F($"it survived but was not healthy: {c:#,0} req/s at {survival} against {baselineRps:#,0} unlimited ({share:P0}){P99Part(atSurvival.MedianP99Latency, study.Baseline.Load?.P99Latency)}");
+                caveats.Add(F($"Between the survival edge {survival} and the healthy edge {healthy} {why}. The article's minimum is the survival edge; do not deploy at it."));
             }
         }
         if (edge is not null)
@@ -59,4 +64,9 @@ public static class Caveats
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string P99Part(TimeSpan? atLimit, TimeSpan? unlimited) =>
+        atLimit is { } p && unlimited is { } u
+            ? F($", p99 {p.TotalMilliseconds:#,0.0} ms against {u.TotalMilliseconds:#,0.0} ms unlimited")
+            : "";
 }

@@ -69,6 +69,23 @@ public class RecommendGoldenTests
     }
 
     [Fact]
+    public async Task Caveat_SurvivalEdgeAtFullSpeed_SaysNotHealthy_NeverCrawled()
+    {
+        // A run in which the survival edge's trial outran the baseline (186 % seen on a busy machine): it did not crawl.
+        var study = (await ReplayAsync()).Study;
+        var edge = study.Edge!;
+        var fast = edge with
+        {
+            ThroughputCurve = [.. edge.ThroughputCurve.Select(p => p.Limit == edge.SurvivalEdge ? p with { MedianRequestsPerSecond = study.Baseline.Load!.RequestsPerSecond * 1.86 } : p)],
+        };
+
+        var caveats = Caveats.From(study with { Edge = fast }, null);
+
+        Assert.Contains(caveats, c => c.StartsWith("Between the survival edge 12Mi and the healthy edge 14Mi it survived but was not healthy: ", StringComparison.Ordinal) && c.Contains("(186 %)", StringComparison.Ordinal));
+        Assert.DoesNotContain(caveats, c => c.Contains("crawled", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Recommend_ContainerYaml_DeserialisesIntoV1Container()
     {
         var r = (await ReplayAsync()).Recommendation!;
