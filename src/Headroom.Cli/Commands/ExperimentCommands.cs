@@ -30,7 +30,8 @@ internal static class ExperimentCommands
         _ => [StudyPhases.Baseline, StudyPhases.Edge, StudyPhases.Floor], matrix: false, floor: true);
 
     public static Command Study() => Create("study",
-        "Everything in order: baseline, edge, matrix, floor, recommendation, with progress and an ETA. Every trial is " +
+        "Everything in order: baseline, edge, matrix, floor, then the recommendation, run before it is printed (its exact " +
+        "setting cold --confirm times and a --sustain run; --no-verify skips it), with progress and an ETA. Every trial is " +
         "appended to results.jsonl in the study folder at once; --resume continues an interrupted study.",
         _ => StudyPhases.All, matrix: true, floor: true);
 
