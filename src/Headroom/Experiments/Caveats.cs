@@ -68,8 +68,8 @@ public static class Caveats
     }
 
     /// <summary>The load's path said with its achieved rates: traffic inside the cluster may come faster and make the service allocate more.</summary>
-    private static string PortForward(string path, double unlimited, IReadOnlyList<double> trials) =>
-        F($"The load went {path}: {unlimited:#,0} req/s achieved unlimited{(trials.Count == 0 ? "" : F($", {trials.Min():#,0}-{trials.Max():#,0} req/s in the edge's trials"))}. Traffic inside the cluster can come faster and make the service allocate more, so the edges may be optimistic; --url with an address that reaches the pods from inside the cluster's network (an ingress) avoids it.")
+    private static string PortForward(string path, double unlimited, List<double> trials) =>
+        F($"The load went {path}: {unlimited:#,0} req/s achieved unlimited{(trials.Count == 0 ? "" : F($", {trials.Min():#,0}-{trials.Max():#,0} req/s in the edge's trials"))}. Traffic inside the cluster can come faster and make the service allocate more, so the edges may be optimistic; --url with an address that reaches the pods from inside the cluster's network (an ingress) avoids it.");
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

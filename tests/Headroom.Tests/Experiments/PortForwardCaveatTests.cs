@@ -1,4 +1,5 @@
 using Headroom.Reports;
+using Headroom.Runners.Kubernetes;
 
 namespace Headroom.Tests.Experiments;
 
@@ -16,7 +17,7 @@ public class PortForwardCaveatTests
         var study = await new Study(null, folder).RunAsync(folder.ReadPlan(), null, ct);
         var forwarded = study with
         {
-            Baseline = study.Baseline with { Details = study.Baseline.Details with { LoadPath = Runners.Kubernetes.PodPortForward.LoadPath } },
+            Baseline = study.Baseline with { Details = study.Baseline.Details with { LoadPath = PodPortForward.LoadPath } },
         };
         var unlimited = study.Baseline.Load!.RequestsPerSecond;
         var trials = study.Edge!.Trials.Select(t => t.Result.Load?.RequestsPerSecond).OfType<double>().ToList();
