@@ -102,9 +102,13 @@ public static class DeploymentPatches
         {
             ops.Add(Op("remove", $"{path}/env"));
         }
-        if (deployment.Spec.Template.Metadata?.Annotations?.ContainsKey(TrialAnnotation) == true)
+        if (deployment.Spec.Template.Metadata?.Annotations is { } annotations && annotations.ContainsKey(TrialAnnotation))
         {
-            ops.Add(Op("remove", $"/spec/template/metadata/annotations/{Escape(TrialAnnotation)}"));
+            // The trial's annotation alone: the map goes with it, as the original had none (the API server omits an
+            // empty map; a client that keeps one would show a template that differs from the original).
+            ops.Add(annotations.Count == 1
+                ? Op("remove", "/spec/template/metadata/annotations")
+                : Op("remove", $"/spec/template/metadata/annotations/{Escape(TrialAnnotation)}"));
         }
         ops.Add(Op("remove", $"/metadata/annotations/{Escape(OriginalContainer.Annotation)}"));
         return new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch);
