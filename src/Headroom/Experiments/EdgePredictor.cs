@@ -45,7 +45,7 @@ public static class EdgePredictor
             }
             return new EdgePrediction(
                 new MemoryQuantity(Math.Max(1, bytes)),
-                $"peak anon {Mi(anon)} + half of peak file {Mi(file)} (no working set was recorded; the file pages an unlimited run read once are mostly reclaimable)");
+                $"peak anon {Mi(anon)} + half of peak file {Mi(file)} (the file pages an unlimited run read once are mostly reclaimable)");
         }
         if (memory.PeakChargedBytes is { } charged2)
         {
