@@ -61,7 +61,7 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
         {
             throw new UserInputException(
-                $"{connection.Where} did not accept the credentials (401 on {e.Request.Method} {e.Request.RequestUri.AbsolutePath}): a token from an exec plugin or a cloud login may have expired; refresh it (kubectl get pods does) and --resume", e);
+                $"{connection.Where} did not accept the credentials (401 on {e.Request.Method} {e.Request.RequestUri.AbsolutePath}), also after reading the kubeconfig again: credentials expired? log in again (kubectl get pods does) and --resume", e);
         }
         catch (HttpOperationException e) when (KubeConnection.IsRefusal(e))
         {

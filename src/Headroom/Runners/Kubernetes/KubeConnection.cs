@@ -28,12 +28,19 @@ public sealed record KubeConnection(IKubernetes Client, string Namespace, string
         var config = Configuration(context, kubeconfigVariable, defaultFile);
         var ns = namespaceName ?? config.Namespace ?? "default";
         var where = $"{config.Host} (context {config.CurrentContext ?? "in-cluster"}, namespace {ns})";
-        return new KubeConnection(ClientFor(config), ns, where) { Context = config.CurrentContext };
+        // After a 401 the same context is read again from the same files, for fresh credentials.
+        var fresh = new FreshCredentialsHandler(() => Configuration(config.CurrentContext ?? context, kubeconfigVariable, defaultFile));
+        return new KubeConnection(ClientFor(config, fresh: fresh), ns, where) { Context = config.CurrentContext };
     }
 
-    /// <summary>A client whose requests the API server refuses for a moment (429, 5xx, a reset connection) are sent again: see <see cref="RetryingHandler"/>.</summary>
-    public static IKubernetes ClientFor(KubernetesClientConfiguration config, RetryingHandler? retrying = null) =>
-        new k8s.Kubernetes(config, retrying ?? new RetryingHandler());
+    /// <summary>
+    /// A client whose requests the API server refuses for a moment (429, 5xx, a reset connection) are sent again (see
+    /// <see cref="RetryingHandler"/>), and, with <paramref name="fresh"/>, once more with fresh credentials after a 401.
+    /// </summary>
+    public static IKubernetes ClientFor(KubernetesClientConfiguration config, RetryingHandler? retrying = null, FreshCredentialsHandler? fresh = null) =>
+        fresh is null
+            ? new k8s.Kubernetes(config, retrying ?? new RetryingHandler())
+            : new k8s.Kubernetes(config, fresh, retrying ?? new RetryingHandler());
 
     private static KubernetesClientConfiguration Configuration(string? context, string? kubeconfigVariable, string defaultFile)
     {
