@@ -10,6 +10,9 @@ public sealed class BackgroundLoop : IAsyncDisposable
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
 
+    /// <summary>What a poll's read returns to go on polling.</summary>
+    public static readonly Task<bool> GoOn = Task.FromResult(true);
+
     /// <summary>Completes at a <see cref="Poll"/>'s first answer, or when it ends without one.</summary>
     public Task FirstAnswer => _answered.Task;
 
