@@ -32,18 +32,12 @@ internal static class CheckCommand
 
     public static Command Create()
     {
-        var command = new Command("check",
+        return new Command("check",
             "A memory gate for CI: start the target under --limit --confirm times (a cgroup of its own each, with the load) " +
             "and pass only when every trial survives (and is healthy with --healthy); with --baseline, also fail when " +
             "the edge grew beyond --tolerance since a recorded study. Exit 0 passed, 1 failed, 2 bad input. Writes " +
-            "--junit XML, and a Markdown summary to $GITHUB_STEP_SUMMARY when set.");
-        foreach (var option in new Option[] { s_limit, s_env, s_knobs, s_confirm, s_healthy, s_from, s_spec, s_load, s_ready, s_stats, s_baseline, s_tolerance, s_junit, SampleTargetOption.Target })
-        {
-            command.Options.Add(option);
-        }
-        command.Arguments.Add(s_command);
-        command.SetAction(RunAsync);
-        return command;
+            "--junit XML, and a Markdown summary to $GITHUB_STEP_SUMMARY when set.")
+            .With([s_limit, s_env, s_knobs, s_confirm, s_healthy, s_from, s_spec, s_load, s_ready, s_stats, s_baseline, s_tolerance, s_junit, SampleTargetOption.Target, s_command], RunAsync);
     }
 
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellationToken)

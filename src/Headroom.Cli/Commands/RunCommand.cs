@@ -30,22 +30,11 @@ internal static class RunCommand
 
     public static Command Create()
     {
-        var command = new Command("run",
+        return new Command("run",
             "Run one trial: start the target under a real memory limit (a cgroup of its own), wait until ready, " +
             "drive the load, sample memory every 100 ms, classify the outcome (survived, oom-killed, runtime-oom, " +
-            "thrashing, crashed, start-failed, unresponsive) with its evidence, and clean up. Exit code 0 when it survived, 1 otherwise.");
-        foreach (var option in new Option[] { s_limit, s_knobs, s_load, s_ready, s_stats, s_restarts, s_warm, s_files, s_interval, s_readyTimeout, s_hold, s_out })
-        {
-            command.Options.Add(option);
-        }
-        command.Options.Add(SampleTargetOption.Target);
-        foreach (var option in LivenessOptions.All.Concat(ContainerRunnerOptions.All))
-        {
-            command.Options.Add(option);
-        }
-        command.Arguments.Add(s_command);
-        command.SetAction(RunAsync);
-        return command;
+            "thrashing, crashed, start-failed, unresponsive) with its evidence, and clean up. Exit code 0 when it survived, 1 otherwise.")
+            .With([s_limit, s_knobs, s_load, s_ready, s_stats, s_restarts, s_warm, s_files, s_interval, s_readyTimeout, s_hold, s_out, SampleTargetOption.Target, .. LivenessOptions.All, .. ContainerRunnerOptions.All, s_command], RunAsync);
     }
 
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellationToken)

@@ -32,17 +32,11 @@ internal static class SoakCommand
 
     public static Command Create()
     {
-        var command = new Command("soak",
+        return new Command("soak",
             "Run the target at a fixed request rate for a long time under one limit and tell whether its memory grows: " +
             "Theil-Sen trends of charged and anonymous memory (and the post-GC heap with --stats) in MiB/h with 95 % " +
-            "intervals, and a verdict: stable, growing with the time to the limit, or how it died. Exit code 0 when stable.");
-        foreach (var option in new Option[] { s_limit, s_rate, s_duration, s_knobs, s_load, s_ready, s_stats, s_from, s_out, SampleTargetOption.Target })
-        {
-            command.Options.Add(option);
-        }
-        command.Arguments.Add(s_command);
-        command.SetAction(RunAsync);
-        return command;
+            "intervals, and a verdict: stable, growing with the time to the limit, or how it died. Exit code 0 when stable.")
+            .With([s_limit, s_rate, s_duration, s_knobs, s_load, s_ready, s_stats, s_from, s_out, SampleTargetOption.Target, s_command], RunAsync);
     }
 
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellationToken)

@@ -58,26 +58,11 @@ public sealed class MemorySampler : IAsyncDisposable
         }
     }
 
-    public void Start()
+    public void Start() => _loop.Poll(_interval, _ =>
     {
-        _loop.Start(LoopAsync, CancellationToken.None);
-    }
-
-    private async Task LoopAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_interval);
-        try
-        {
-            do
-            {
-                Take();
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken));
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+        Take();
+        return BackgroundLoop.GoOn;
+    }, CancellationToken.None);
 
     /// <summary>Takes one sample now and appends it to the series.</summary>
     public MemorySample Take()

@@ -37,16 +37,7 @@ public static class MarkdownReport
         {
             Recommendation(md, recommendation);
         }
-        if (study.Notes.Count > 0)
-        {
-            Line(md, "## Notes");
-            Line(md, "");
-            foreach (var note in study.Notes)
-            {
-                Line(md, $"- {note}");
-            }
-            Line(md, "");
-        }
+        Bullets(md, "## Notes", study.Notes);
         return md.ToString();
     }
 
@@ -130,16 +121,7 @@ public static class MarkdownReport
             Line(md, $"- {paragraph}");
         }
         Line(md, "");
-        if (recommendation.Caveats.Count > 0)
-        {
-            Line(md, "Caveats:");
-            Line(md, "");
-            foreach (var caveat in recommendation.Caveats)
-            {
-                Line(md, $"- {caveat}");
-            }
-            Line(md, "");
-        }
+        Bullets(md, "Caveats:", recommendation.Caveats);
         if (recommendation.ContainerYaml is { } yaml)
         {
             Line(md, "```yaml");
@@ -150,4 +132,20 @@ public static class MarkdownReport
     }
 
     internal static void Line(StringBuilder md, string text) => md.Append(text).Append('\n');
+
+    /// <summary>A heading, a blank line, an item a line and a blank line; nothing when there are no items.</summary>
+    private static void Bullets(StringBuilder md, string heading, IReadOnlyCollection<string> items)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+        Line(md, heading);
+        Line(md, "");
+        foreach (var item in items)
+        {
+            Line(md, $"- {item}");
+        }
+        Line(md, "");
+    }
 }

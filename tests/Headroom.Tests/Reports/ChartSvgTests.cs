@@ -20,6 +20,15 @@ public sealed class ChartSvgTests
         return root;
     }
 
+    /// <summary>Each label is among the chart's texts.</summary>
+    private static void AssertShows(string texts, params string[] labels)
+    {
+        foreach (var label in labels)
+        {
+            Assert.Contains(label, texts, StringComparison.Ordinal);
+        }
+    }
+
     private static string Texts(XElement root) => string.Join('\n', root.Descendants(Svg + "text").Select(t => t.Value));
 
     [Fact]
@@ -29,15 +38,7 @@ public sealed class ChartSvgTests
         var chart = MemoryTimelineChart.Render(new MemoryTimelineInput("edge #1 at 11Mi", samples, MemoryQuantity.Parse("11Mi"), TrialOutcome.OomKilled), "t1");
 
         var texts = Texts(Parse(chart));
-        Assert.Contains("limit 11Mi", texts, StringComparison.Ordinal);
-        Assert.Contains("kernel usage (charged)", texts, StringComparison.Ordinal);
-        Assert.Contains("anon", texts, StringComparison.Ordinal);
-        Assert.Contains("file (page cache)", texts, StringComparison.Ordinal);
-        Assert.Contains("runtime Sys", texts, StringComparison.Ordinal);
-        Assert.Contains("OOM kill", texts, StringComparison.Ordinal);
-        Assert.Contains("exit (oom-killed)", texts, StringComparison.Ordinal);
-        Assert.Contains("time since start (s)", texts, StringComparison.Ordinal);
-        Assert.Contains("memory (MiB)", texts, StringComparison.Ordinal);
+        AssertShows(texts, "limit 11Mi", "kernel usage (charged)", "anon", "file (page cache)", "runtime Sys", "OOM kill", "exit (oom-killed)", "time since start (s)", "memory (MiB)");
     }
 
     [Fact]
@@ -88,12 +89,7 @@ public sealed class ChartSvgTests
         ], 3100, TimeSpan.FromMilliseconds(8), 0.9, 2);
 
         var throughput = Texts(Parse(LimitSweepChart.RenderThroughput(input, "s1")));
-        Assert.Contains("none", throughput, StringComparison.Ordinal);
-        Assert.Contains("go (GOMEMLIMIT={limit}, GOGC=off)", throughput, StringComparison.Ordinal);
-        Assert.Contains("every trial failed", throughput, StringComparison.Ordinal);
-        Assert.Contains("some trials failed", throughput, StringComparison.Ordinal);
-        Assert.Contains("healthy: 90% of baseline", throughput, StringComparison.Ordinal);
-        Assert.Contains("12Mi", throughput, StringComparison.Ordinal);
+        AssertShows(throughput, "none", "go (GOMEMLIMIT={limit}, GOGC=off)", "every trial failed", "some trials failed", "healthy: 90% of baseline", "12Mi");
 
         var p99 = Parse(LimitSweepChart.RenderP99(input, "s2"));
         Assert.Contains("p99 latency (ms, median)", Texts(p99), StringComparison.Ordinal);
@@ -112,10 +108,7 @@ public sealed class ChartSvgTests
         };
         var root = Parse(EdgePathChart.Render(new EdgePathInput("edge search", trials, MemoryQuantity.Parse("14Mi"), MemoryQuantity.Parse("16Mi"), MemoryQuantity.Parse("10Mi")), "p"));
         var texts = Texts(root);
-        foreach (var label in new[] { "survival edge 14Mi", "healthy edge 16Mi", "predicted 10Mi", "oom-killed", "survived", "thrashing", "runtime-oom", "trial number", "limit tried (MiB)" })
-        {
-            Assert.Contains(label, texts, StringComparison.Ordinal);
-        }
+        AssertShows(texts, "survival edge 14Mi", "healthy edge 16Mi", "predicted 10Mi", "oom-killed", "survived", "thrashing", "runtime-oom", "trial number", "limit tried (MiB)");
     }
 
     [Fact]

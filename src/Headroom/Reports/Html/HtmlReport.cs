@@ -41,34 +41,29 @@ public static class HtmlReport
         return html.ToString();
     }
 
-    private static void AppendFacts(StringBuilder html, IReadOnlyList<ReportFact> facts)
-    {
-        if (facts.Count == 0)
-        {
-            return;
-        }
-        html.Append("<table class=\"facts\">\n<caption>The run</caption>\n<tbody>\n");
-        foreach (var fact in facts)
-        {
-            html.Append("<tr><th scope=\"row\">").Append(HtmlText.Escape(fact.Name)).Append("</th><td>")
-                .Append(HtmlText.Escape(fact.Value)).Append("</td></tr>\n");
-        }
-        html.Append("</tbody>\n</table>\n");
-    }
+    private static void AppendFacts(StringBuilder html, IReadOnlyList<ReportFact> facts) =>
+        AppendAround(html, facts, 1, "<table class=\"facts\">\n<caption>The run</caption>\n<tbody>\n", "</tbody>\n</table>\n",
+            fact => html.Append("<tr><th scope=\"row\">").Append(HtmlText.Escape(fact.Name)).Append("</th><td>")
+                .Append(HtmlText.Escape(fact.Value)).Append("</td></tr>\n"));
 
-    private static void AppendContents(StringBuilder html, IReadOnlyList<ReportSection> sections)
+    private static void AppendContents(StringBuilder html, IReadOnlyList<ReportSection> sections) =>
+        AppendAround(html, sections, 2, "<nav aria-label=\"Contents\">\n<strong>Contents</strong>\n<ol>\n", "</ol>\n</nav>\n",
+            section => html.Append("<li><a href=\"#").Append(HtmlText.Slug(section.Id)).Append("\">")
+                .Append(HtmlText.Escape(section.Heading)).Append("</a></li>\n"));
+
+    /// <summary>An element with one line per item, or nothing when there are fewer than <paramref name="least"/> items.</summary>
+    private static void AppendAround<T>(StringBuilder html, IReadOnlyList<T> items, int least, string open, string close, Action<T> item)
     {
-        if (sections.Count < 2)
+        if (items.Count < least)
         {
             return;
         }
-        html.Append("<nav aria-label=\"Contents\">\n<strong>Contents</strong>\n<ol>\n");
-        foreach (var section in sections)
+        html.Append(open);
+        foreach (var each in items)
         {
-            html.Append("<li><a href=\"#").Append(HtmlText.Slug(section.Id)).Append("\">")
-                .Append(HtmlText.Escape(section.Heading)).Append("</a></li>\n");
+            item(each);
         }
-        html.Append("</ol>\n</nav>\n");
+        html.Append(close);
     }
 
     private static void AppendBlock(StringBuilder html, ReportBlock block)

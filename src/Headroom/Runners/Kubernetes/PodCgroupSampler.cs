@@ -17,30 +17,16 @@ namespace Headroom.Runners.Kubernetes;
 /// after its timeout, so a stuck one cannot hang the trial. Each <c>cat</c> runs in the container's memory cgroup and
 /// is charged to it, which is why the interval is long and <see cref="PodObservation"/> skips it at small limits.
 /// </summary>
-public sealed class PodCgroupSampler : IAsyncDisposable
+public sealed class PodCgroupSampler(KubeConnection connection, string pod, string container, TimeSpan interval, TimeSpan timeout) : IAsyncDisposable
 {
     private const string V2 = "/sys/fs/cgroup/";
     private const string V1 = "/sys/fs/cgroup/memory/";
-    private readonly KubeConnection _connection;
-    private readonly string _pod;
-    private readonly string _container;
-    private readonly TimeSpan _interval;
-    private readonly TimeSpan _timeout;
     private readonly BackgroundLoop _loop = new();
-    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long? _peak;
     private int _readings;
     private CgroupMemoryReading? _latest;
     private CgroupMemoryReading? _lastGood;
-
-    public PodCgroupSampler(KubeConnection connection, string pod, string container, TimeSpan interval, TimeSpan timeout)
-    {
-        _timeout = timeout;
-        _connection = connection;
-        _pod = pod;
-        _container = container;
-        _interval = interval;
-    }
+    private (string Version, string[] Numbers, string[] Keyed, string[] Files)? _layout;
 
     /// <summary>The last reading; null while the exec fails (the container is restarting) or before the first.</summary>
     public CgroupMemoryReading? Latest => Volatile.Read(ref _latest);
@@ -57,64 +43,51 @@ public sealed class PodCgroupSampler : IAsyncDisposable
     /// <summary>Why there are no (or fewer) readings: refused, no <c>cat</c>, no cgroup files; the last failed exec.</summary>
     public string? Note { get; private set; }
 
-    public void Start(CancellationToken cancellationToken) => _loop.Start(LoopAsync, cancellationToken);
+    public void Start(CancellationToken cancellationToken) => _loop.Poll(interval, ReadAsync, cancellationToken);
 
     /// <summary>Completes at the first exec's answer: a reading, or a note that says why there is none.</summary>
-    public Task FirstAnswer => _answered.Task;
+    public Task FirstAnswer => _loop.FirstAnswer;
 
     /// <summary>The highest usage or kernel peak read.</summary>
     public MemorySourcePeak Peak() => new(Source, _peak, _readings, Note ?? (_readings == 0 ? "no reading before the trial ended" : null));
 
-    private async Task LoopAsync(CancellationToken cancellationToken)
+    /// <summary>One read (the layout first, until it is known); false when the exec never can work (stop asking).</summary>
+    private async Task<bool> ReadAsync(CancellationToken cancellationToken)
     {
         try
         {
-            using var timer = new PeriodicTimer(_interval);
-            (string Version, string[] Numbers, string[] Keyed)? layout;
-            while ((layout = await LayoutAsync(cancellationToken)) is null)
+            if (_layout is null)
             {
-                _answered.TrySetResult();
-                if (!await timer.WaitForNextTickAsync(cancellationToken))
+                if (await LayoutAsync(cancellationToken) is not var (version, numbers, keyed))
                 {
-                    return;
+                    return true;
                 }
+                Version = version;
+                Source = $"cgroup {version} through exec ({string.Join(", ", numbers.Concat(keyed))})";
+                _layout = (version, numbers, keyed, [.. numbers.Concat(keyed).Select(f => (version == "v2" ? V2 : V1) + f)]);
             }
-            var (version, numbers, keyed) = layout.Value;
-            Version = version;
-            Source = $"cgroup {version} through exec ({string.Join(", ", numbers.Concat(keyed))})";
-            var files = numbers.Concat(keyed).Select(f => (version == "v2" ? V2 : V1) + f).ToArray();
-            do
+            var layout = _layout.Value;
+            var (exit, stdout, stderr) = await CatAsync(layout.Files, cancellationToken);
+            if (exit != 0)
             {
-                var (exit, stdout, stderr) = await CatAsync(files, cancellationToken);
-                if (exit != 0)
-                {
-                    Volatile.Write(ref _latest, null);
-                    Note = $"the last exec failed: {Shorten(stderr)}";
-                }
-                else
-                {
-                    var reading = Parse(version, numbers, keyed, stdout);
-                    Volatile.Write(ref _latest, reading);
-                    Volatile.Write(ref _lastGood, reading);
-                    _peak = Math.Max(_peak ?? 0, Math.Max(reading.PeakBytes ?? 0, reading.UsageBytes));
-                    _readings++;
-                }
-                _answered.TrySetResult();
+                Volatile.Write(ref _latest, null);
+                Note = $"the last exec failed: {Shorten(stderr)}";
             }
-            while (await timer.WaitForNextTickAsync(cancellationToken));
-        }
-        catch (OperationCanceledException)
-        {
-            // The trial is over.
+            else
+            {
+                var reading = Parse(layout.Version, layout.Numbers, layout.Keyed, stdout);
+                Volatile.Write(ref _latest, reading);
+                Volatile.Write(ref _lastGood, reading);
+                _peak = Math.Max(_peak ?? 0, Math.Max(reading.PeakBytes ?? 0, reading.UsageBytes));
+                _readings++;
+            }
+            return true;
         }
         catch (StopSampling stop)
         {
             Volatile.Write(ref _latest, null);
             Note = stop.Message;
-        }
-        finally
-        {
-            _answered.TrySetResult();
+            return false;
         }
     }
 
@@ -174,12 +147,12 @@ public sealed class PodCgroupSampler : IAsyncDisposable
     private async Task<(int Exit, string Stdout, string Stderr)> CatAsync(string[] files, CancellationToken trialToken)
     {
         string stdout = "", stderr = "";
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(trialToken);
-        timeout.CancelAfter(_timeout);
-        var cancellationToken = timeout.Token;
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(trialToken);
+        cut.CancelAfter(timeout);
+        var cancellationToken = cut.Token;
         try
         {
-            var exit = await _connection.Client.NamespacedPodExecAsync(_pod, _connection.Namespace, _container, ["cat", .. files], false,
+            var exit = await connection.Client.NamespacedPodExecAsync(pod, connection.Namespace, container, ["cat", .. files], false,
                 async (_, output, error) =>
                 {
                     // The client's exec streams only read synchronously (a blocking wait for the next frame); their
@@ -213,7 +186,7 @@ public sealed class PodCgroupSampler : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!trialToken.IsCancellationRequested)
         {
-            return (-1, "", $"exec timed out after {_timeout.TotalSeconds:0.#} s");
+            return (-1, "", $"exec timed out after {timeout.TotalSeconds:0.#} s");
         }
         catch (System.Net.WebSockets.WebSocketException e) when (RefusedUpgrade(e) is { } code and (401 or 403))
         {

@@ -16,7 +16,6 @@ public sealed class PodMetricsSampler(KubeConnection connection, string pod, str
 {
     private readonly BackgroundLoop _loop = new();
     private readonly HashSet<DateTime> _windows = [];
-    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long? _peak;
 
     public const string Source = "metrics.k8s.io working set";
@@ -28,40 +27,14 @@ public sealed class PodMetricsSampler(KubeConnection connection, string pod, str
 
     public string? Note { get; private set; }
 
-    public void Start(CancellationToken cancellationToken) => _loop.Start(LoopAsync, cancellationToken);
+    public void Start(CancellationToken cancellationToken) => _loop.Poll(interval, ReadAsync, cancellationToken);
 
     /// <summary>Completes when the first read has been answered (with a window or not).</summary>
-    public Task FirstAnswer => _answered.Task;
+    public Task FirstAnswer => _loop.FirstAnswer;
 
     /// <summary>The highest working set reported, and in how many distinct metrics windows.</summary>
     public MemorySourcePeak Peak() => new(Source, _peak, _windows.Count,
         Note ?? (_windows.Count == 0 ? "no metrics window for the pod yet (metrics-server scrapes every 15-60 s)" : null));
-
-    private async Task LoopAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(interval);
-            do
-            {
-                var goOn = await ReadAsync(cancellationToken);
-                _answered.TrySetResult();
-                if (!goOn)
-                {
-                    return;
-                }
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken));
-        }
-        catch (OperationCanceledException)
-        {
-            // The trial is over.
-        }
-        finally
-        {
-            _answered.TrySetResult();
-        }
-    }
 
     /// <summary>One read; false when the API is not there for us (stop asking).</summary>
     private async Task<bool> ReadAsync(CancellationToken cancellationToken)

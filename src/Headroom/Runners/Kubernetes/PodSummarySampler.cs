@@ -21,7 +21,6 @@ public sealed class PodSummarySampler(KubeConnection connection, string node, st
 {
     private readonly BackgroundLoop _loop = new();
     private readonly HashSet<DateTime> _times = [];
-    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CgroupMemoryReading? _latest;
     private long? _peak;
 
@@ -44,39 +43,13 @@ public sealed class PodSummarySampler(KubeConnection connection, string node, st
         }
     }
 
-    public void Start(CancellationToken cancellationToken) => _loop.Start(LoopAsync, cancellationToken);
+    public void Start(CancellationToken cancellationToken) => _loop.Poll(interval, ReadAsync, cancellationToken);
 
     /// <summary>Completes at the first answer: a reading, or a note that says why there is none.</summary>
-    public Task FirstAnswer => _answered.Task;
+    public Task FirstAnswer => _loop.FirstAnswer;
 
     /// <summary>The highest usage the kubelet reported, in how many readings.</summary>
     public MemorySourcePeak Peak() => new(Source, _peak, Readings, Note ?? (Readings == 0 ? "no kubelet reading before the trial ended" : null));
-
-    private async Task LoopAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(interval);
-            do
-            {
-                var goOn = await ReadAsync(cancellationToken);
-                _answered.TrySetResult();
-                if (!goOn)
-                {
-                    return;
-                }
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken));
-        }
-        catch (OperationCanceledException)
-        {
-            // The trial is over.
-        }
-        finally
-        {
-            _answered.TrySetResult();
-        }
-    }
 
     /// <summary>One read; false when the API server refuses the proxy to us (stop asking).</summary>
     private async Task<bool> ReadAsync(CancellationToken cancellationToken)

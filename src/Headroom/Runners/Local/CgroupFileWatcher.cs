@@ -1,4 +1,5 @@
 using Headroom.Cgroups;
+using Headroom.Memory;
 
 namespace Headroom.Runners.Local;
 
@@ -13,30 +14,17 @@ public sealed class CgroupFileWatcher : IAsyncDisposable
 
     private readonly CgroupDirectory _cgroup;
     private readonly ColdSet _set;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly BackgroundLoop _loop = new();
 
     public CgroupFileWatcher(CgroupDirectory cgroup, ColdSet set)
     {
         _cgroup = cgroup;
         _set = set;
-        _loop = Task.Run(() => LoopAsync(_stop.Token));
-    }
-
-    private async Task LoopAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        try
+        _loop.Poll(Interval, _ =>
         {
-            do
-            {
-                ScanOnce();
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken));
-        }
-        catch (OperationCanceledException)
-        {
-        }
+            ScanOnce();
+            return BackgroundLoop.GoOn;
+        }, CancellationToken.None);
     }
 
     /// <summary>Reads every process in the cgroup now.</summary>
@@ -57,10 +45,5 @@ public sealed class CgroupFileWatcher : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _loop;
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 }

@@ -10,14 +10,7 @@ public class RuntimeStatsReaderParseTests
     {
         var snapshot = RuntimeStatsReader.Parse(RecordedBodies.Read("go-expvar.json"), "application/json");
 
-        Assert.Equal("expvar", snapshot.Format);
-        Assert.Equal(3, snapshot.Goroutines);
-        Assert.Equal(17284112, snapshot.Sys);
-        Assert.Equal(191376, snapshot.HeapAlloc);
-        Assert.Equal(8093696, snapshot.HeapSys);
-        Assert.Equal(786432, snapshot.HeapInuse);
-        Assert.Equal(2, snapshot.NumGC);
-        Assert.Equal(12790, snapshot.PauseTotalNs);
+        AssertNamed(snapshot, "expvar", 3, 17284112, 191376, 8093696, 786432, 2, 12790);
         Assert.Equal(7274496, snapshot.Other["memstats.HeapReleased"]);
         Assert.Equal(294912, snapshot.Other["memstats.StackSys"]);
         // The named figures are not repeated among the others, and arrays (PauseNs, BySize) are not figures.
@@ -80,14 +73,7 @@ public class RuntimeStatsReaderParseTests
     {
         var snapshot = RuntimeStatsReader.Parse(RecordedBodies.Read("go-client-golang.txt"), "text/plain; version=0.0.4");
 
-        Assert.Equal("prometheus", snapshot.Format);
-        Assert.Equal(13, snapshot.Goroutines);
-        Assert.Equal(23418120, snapshot.Sys);
-        Assert.Equal(7065200, snapshot.HeapAlloc);
-        Assert.Equal(16056320, snapshot.HeapSys);
-        Assert.Equal(9330688, snapshot.HeapInuse);
-        Assert.Equal(121, snapshot.NumGC);
-        Assert.Equal(6891209, snapshot.PauseTotalNs);
+        AssertNamed(snapshot, "prometheus", 13, 23418120, 7065200, 16056320, 9330688, 121, 6891209);
         Assert.Equal(17981824, snapshot.Other["process_resident_memory_bytes"]);
         Assert.Equal(851968, snapshot.Other["go_memstats_stack_sys_bytes"]);
         Assert.Equal(8, snapshot.Other["go_threads"]);
@@ -101,15 +87,8 @@ public class RuntimeStatsReaderParseTests
     {
         var snapshot = RuntimeStatsReader.Parse(RecordedBodies.Read("prometheus-net.txt"), "text/plain; version=0.0.4; charset=utf-8");
 
-        Assert.Equal("prometheus", snapshot.Format);
-        Assert.Equal(20, snapshot.Goroutines);
-        Assert.Equal(163516416, snapshot.Sys);
-        Assert.Equal(2926080, snapshot.HeapAlloc);
-        Assert.Equal(4820992, snapshot.HeapSys);
         // The meter's per-generation heap sizes add up to GCMemoryInfo.HeapSizeBytes, the sample's expvar HeapInuse.
-        Assert.Equal(175872 + 54984 + 927680 + 0 + 83256, snapshot.HeapInuse);
-        Assert.Equal(6, snapshot.NumGC);
-        Assert.Equal(12933000, snapshot.PauseTotalNs);
+        AssertNamed(snapshot, "prometheus", 20, 163516416, 2926080, 4820992, 175872 + 54984 + 927680 + 0 + 83256, 6, 12933000);
         Assert.Equal(95674368, snapshot.Other["process_working_set_bytes"]);
         Assert.Equal(1, snapshot.Other["dotnet_collection_count_total{generation=\"1\"}"]);
         Assert.Equal(17355376, snapshot.Other["system_runtime_dotnet_gc_heap_total_allocated"]);
@@ -151,5 +130,19 @@ public class RuntimeStatsReaderParseTests
 
         Assert.DoesNotContain('\n', error.Message);
         Assert.NotEmpty(error.Message);
+    }
+
+    /// <summary>The figures every format names: format, goroutines, Sys, HeapAlloc, HeapSys, HeapInuse, NumGC, PauseTotalNs.</summary>
+    private static void AssertNamed(
+        RuntimeMemorySnapshot snapshot, string format, long goroutines, long sys, long heapAlloc, long heapSys, long heapInuse, long numGc, long pauseTotalNs)
+    {
+        Assert.Equal(format, snapshot.Format);
+        Assert.Equal(goroutines, snapshot.Goroutines);
+        Assert.Equal(sys, snapshot.Sys);
+        Assert.Equal(heapAlloc, snapshot.HeapAlloc);
+        Assert.Equal(heapSys, snapshot.HeapSys);
+        Assert.Equal(heapInuse, snapshot.HeapInuse);
+        Assert.Equal(numGc, snapshot.NumGC);
+        Assert.Equal(pauseTotalNs, snapshot.PauseTotalNs);
     }
 }
