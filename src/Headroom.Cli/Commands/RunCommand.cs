@@ -39,7 +39,7 @@ internal static class RunCommand
             command.Options.Add(option);
         }
         command.Options.Add(SampleTargetOption.Target);
-        foreach (var option in LivenessOptions.All.Concat(ContainerRunnerOptions.All))
+        foreach (var option in LivenessOptions.All.Append(LoadTimeoutOption.Option).Concat(ContainerRunnerOptions.All))
         {
             command.Options.Add(option);
         }
@@ -77,6 +77,7 @@ internal static class RunCommand
             Hold = TimeSpan.FromSeconds(parsed.GetValue(s_hold)),
             Cpus = ContainerRunnerOptions.ReadCpus(parsed),
             Liveness = LivenessOptions.Read(parsed) ?? new(),
+            LoadTimeout = LoadTimeoutOption.Read(parsed),
         };
         var progress = new InlineProgress<string>(line => error.WriteLine($"headroom: {line}"));
         ITrialExecutor executor;

@@ -73,6 +73,38 @@ public class TrialRuleTests
     }
 
     [Fact]
+    public async Task ServerThatCrawlsAtTheLimit_WithFaultsClimbing_IsThrashing_AgainstTheBaselinesRate_WellWithinTheBound()
+    {
+        var cgroups = CgroupRequirement.Writable();
+        var port = FreePort.Next();
+        // 16 MiB of ballast puts its anon memory above a quarter of 48Mi at once: every request then waits 0.5 s (about
+        // 100 times its unlimited time) while it re-reads a 96-MiB mapped file the kernel keeps evicting. Unlimited,
+        // its share is 0 and it answers at full speed.
+        var launch = new TargetLaunch(["python3", TestPrograms.TestServer(), port.ToString(CultureInfo.InvariantCulture), "--ballast", "16", "--crawl-above", "0.25"])
+        {
+            ReadyUrl = new Uri($"http://127.0.0.1:{port}/ready"),
+        };
+        var load = HeyLoad.Parse($"-c 2 -n 400 http://127.0.0.1:{port}/");
+        var executor = new LocalTrialExecutor(new CommandTarget(launch), load, new LocalRunnerOptions { Warm = true, StopGrace = TimeSpan.FromSeconds(1) });
+        var baseline = await executor.RunAsync(new TrialRequest(null, KnobSet.None), null, TestContext.Current.CancellationToken);
+        Assert.Equal(TrialOutcome.Survived, baseline.Outcome);
+        var bound = TrialBounds.Load(new TrialRequest(null, KnobSet.None) { Baseline = new TrialBaseline(1, null, baseline.Load!.Duration) }, null);
+
+        var result = await LoadValidity.Judging(executor, baseline).RunAsync(new TrialRequest(MemoryQuantity.Parse("48Mi"), KnobSet.None), null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(TrialOutcome.Thrashing, result.Outcome);
+        // Both rates: the trial's own and the baseline's, with the faults at the limit.
+        Assert.Matches(@"^crawling: [\d.,]+ req/s for \d\.\d s, [\d.]+ % of the baseline's [\d,]+ req/s, with pgmajfault \+[\d,]+ at the limit$", result.Evidence);
+        Assert.Contains($"of the baseline's {baseline.Load.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} req/s", result.Evidence, StringComparison.Ordinal);
+        // At 2 requests a second its 400 requests would take 100 s or more; the crawl rule ends it after one window, before the load's bound.
+        var loadSamples = result.Details.Samples.Where(s => s.CompletedRequests is not null).ToList();
+        var loadSeconds = (loadSamples[^1].ElapsedMilliseconds - loadSamples[0].ElapsedMilliseconds) / 1000.0;
+        Assert.True(loadSeconds < bound.TotalSeconds, $"the load ran {loadSeconds:0.0} s; its bound was {bound}");
+        Assert.True(result.WallTime < TimeSpan.FromSeconds(40), $"the trial took {result.WallTime}");
+        Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
+    }
+
+    [Fact]
     public void LivenessTiming_Parses_AndBadInputIsOneLine()
     {
         Assert.Equal(TimeSpan.FromSeconds(10), LivenessSettings.Parse(null, "kubernetes").Period);

@@ -11,11 +11,16 @@
   --hang-live-after S  GET /live stops answering (hangs) S seconds after the start; every other path still answers
   --stall-start MIB    before listening, read a MIB-MiB mapped file over and over, forever: under a smaller limit
                        a start that stalls at the limit with major faults climbing
+  --crawl-above SHARE  once the memory cgroup's anon memory is above SHARE of its limit, every request waits 0.5 s
+                       (about 100 times its unlimited time here) and a thread reads a file twice the limit's size
+                       through a mapping, over and over: the kernel keeps evicting it, so major faults climb at the
+                       limit while the server crawls (never under no limit: its share is then 0)
 GET /env answers the process's environment as JSON; GET /ready answers 200 always.
 """
 import json
 import os
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,6 +34,7 @@ def option(name, default, kind):
 STATUS = option("--status", 200, int)
 FAIL_EVERY = option("--fail-every", 0, int)
 SHED_ABOVE = option("--shed-above", 0.0, float)
+CRAWL_ABOVE = option("--crawl-above", 0.0, float)
 HANG_LIVE_AFTER = option("--hang-live-after", -1.0, float)
 STARTED = time.monotonic()
 STALL_START = option("--stall-start", 0, int)
@@ -101,6 +107,38 @@ if ENV_FILE:
         f.write(json.dumps({"env": dict(os.environ), "limit": cgroup_limit()}) + "\n")
 
 
+CRAWLING = threading.Lock()
+crawl_started = False
+
+
+def thrash_forever():
+    """Reads a file twice the limit's size through a mapping, one touch per read-around window, over and over."""
+    import mmap
+    import tempfile
+    size = 2 * (cgroup_limit() or 64 << 20)
+    with tempfile.TemporaryFile() as f:
+        chunk = b"\1" * (1 << 20)
+        for _ in range(0, size, 1 << 20):
+            f.write(chunk)
+        f.flush()
+        mapped = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
+    total = 0
+    while True:
+        for i in range(0, size, 256 << 10):
+            total += mapped[i]
+            time.sleep(0.002)
+
+
+def crawl():
+    """Above the share: start the thrashing once, then make this request wait."""
+    global crawl_started
+    with CRAWLING:
+        if not crawl_started:
+            crawl_started = True
+            threading.Thread(target=thrash_forever, daemon=True).start()
+    time.sleep(0.5)
+
+
 class Handler(BaseHTTPRequestHandler):
     count = 0
     protocol_version = "HTTP/1.1"
@@ -123,6 +161,8 @@ class Handler(BaseHTTPRequestHandler):
             status = 500
         if SHED_ABOVE and anon_share() > SHED_ABOVE:
             status = 503
+        if CRAWL_ABOVE and anon_share() > CRAWL_ABOVE:
+            crawl()
         self.answer(status, b"ok\n")
 
     def answer(self, status, body):
