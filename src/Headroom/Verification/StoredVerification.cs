@@ -6,7 +6,7 @@ namespace Headroom.Verification;
 
 /// <summary>
 /// A study's verification as <c>verification.json</c> keeps it: the study it verified (its spec hash and how many
-/// trials were recorded) and the verification itself, without sample series. <c>recommend --from</c> prints it and a
+/// trials were recorded) and the verification itself, without each trial's details (samples, events, output). <c>recommend --from</c> prints it and a
 /// <c>study --resume</c> of a finished study reuses it; once the trials or the recommended setting change, it no
 /// longer applies and the setting is verified again.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed record StoredVerification(string SpecHash, int Trials, Verificatio
         {
             stored = JsonSerializer.Deserialize<StoredVerification>(File.ReadAllText(path), StudyJson.Options);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException)
         {
             stale = $"{path} is not a verification ({e.Message})";
             return null;
@@ -60,5 +60,6 @@ public sealed record StoredVerification(string SpecHash, int Trials, Verificatio
 
     private static Soak.SoakTrend? Lean(Soak.SoakTrend? trend) => trend is null ? null : trend with { Points = [] };
 
-    private static TrialResult Lean(TrialResult result) => result with { Details = result.Details with { Samples = [] } };
+    /// <summary>Without its details (samples, events, output): the reports and summary.json read only the figures and outcome.</summary>
+    private static TrialResult Lean(TrialResult result) => result with { Details = new TrialDetails() };
 }

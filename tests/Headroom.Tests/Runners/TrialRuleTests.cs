@@ -105,6 +105,42 @@ public class TrialRuleTests
     }
 
     [Fact]
+    public async Task LoadTimeout_ALoadThatOutlastsIt_EndsTheTrialAtTheBound_AsThrashingAtTheLimit()
+    {
+        var cgroups = CgroupRequirement.Writable();
+        var port = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        // Under 48Mi the server crawls at about 4 requests a second: its 400 requests would take 100 s. `run` has no
+        // baseline (so no crawl rule); --load-timeout 4s ends it.
+        var (exit, stdout, stderr) = await CliRun.RunAsync("run", "--limit", "48Mi", "--warm", "--load-timeout", "4s", "--out", Path.Combine(Path.GetTempPath(), $"headroom-load-timeout-{Guid.NewGuid():N}"),
+            "--ready", $"http://127.0.0.1:{port}/ready", "--load", $"-c 2 -n 400 http://127.0.0.1:{port}/",
+            "--", "python3", TestPrograms.TestServer(), port, "--ballast", "16", "--crawl-above", "0.25");
+
+        Assert.Equal(1, exit);
+        Assert.Matches(@"Outcome: +thrashing \(the load did not finish within 4 s while at the limit \([\d.]+ MiB charged, pgmajfault \+[\d,]+ in [\d.]+ s\)\)", stdout);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(40), $"the run took {started.Elapsed}; {stderr}");
+        Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
+    }
+
+    [Theory]
+    [InlineData("soon", "headroom: --load-timeout 'soon' is not a duration: give one such as 10m, 1h30m or 90s")]
+    [InlineData("0s", "headroom: --load-timeout '0s' is not a bound on a load: give one above 0, e.g. 90s or 5m")]
+    public async Task LoadTimeout_BadInput_IsOneLine_Exit2(string given, string expected)
+    {
+        foreach (var command in new[] { "run", "study", "verify" })
+        {
+            string[] limit = command == "study" ? [] : ["--limit", "64Mi"];
+            var (exit, _, stderr) = await CliRun.RunAsync([command, "--load-timeout", given, .. limit, "--load", "-n 10 http://127.0.0.1:9/", "--", "/bin/true"]);
+
+            Assert.Equal((2, expected), (exit, stderr.TrimEnd('\n')));
+        }
+        var error = Assert.Throws<UserInputException>(() => Headroom.Specs.StudySpecReader.Parse("loadTimeout: 0s\n"));
+        Assert.Equal("headroom.yaml: loadTimeout '0s' is not a bound on a load: give one above 0, e.g. 90s or 5m", error.Message);
+        Assert.Equal(TimeSpan.FromSeconds(90), Headroom.Specs.StudySpecReader.Parse("loadTimeout: 90s\n").LoadTimeout);
+    }
+
+    [Fact]
     public void LivenessTiming_Parses_AndBadInputIsOneLine()
     {
         Assert.Equal(TimeSpan.FromSeconds(10), LivenessSettings.Parse(null, "kubernetes").Period);
