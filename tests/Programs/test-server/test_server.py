@@ -11,8 +11,8 @@
   --hang-live-after S  GET /live stops answering (hangs) S seconds after the start; every other path still answers
   --stall-start MIB    before listening, read a MIB-MiB mapped file over and over, forever: under a smaller limit
                        a start that stalls at the limit with major faults climbing
-  --crawl-above SHARE  once the memory cgroup's anon memory is above SHARE of its limit, every request waits 0.5 s
-                       (about 100 times its unlimited time here) and a thread reads a file twice the limit's size
+  --crawl-above SHARE  once the memory cgroup's anon memory is above SHARE of its limit, every request waits 2 s
+                       (40 to 500 times its unlimited time on this machine, busy or quiet) and a thread reads a file twice the limit's size
                        through a mapping, over and over: the kernel keeps evicting it, so major faults climb at the
                        limit while the server crawls (never under no limit: its share is then 0)
 GET /env answers the process's environment as JSON; GET /ready answers 200 always.
@@ -136,7 +136,7 @@ def crawl():
         if not crawl_started:
             crawl_started = True
             threading.Thread(target=thrash_forever, daemon=True).start()
-    time.sleep(0.5)
+    time.sleep(2)
 
 
 class Handler(BaseHTTPRequestHandler):
