@@ -45,6 +45,10 @@ public static class AppliedCheck
         return differences.Count == 0 ? null : $"pod {pod.Metadata.Name} has {string.Join(", ", differences)}";
     }
 
+    /// <summary>The container's memory limit in the pod, in bytes; null: none.</summary>
+    public static long? LimitBytes(V1Pod? pod, string container) =>
+        Memory(pod?.Spec?.Containers?.FirstOrDefault(c => c.Name == container)?.Resources?.Limits)?.ToInt64();
+
     private static ResourceQuantity? Memory(IDictionary<string, ResourceQuantity>? map) =>
         map is not null && map.TryGetValue("memory", out var q) ? q : null;
 

@@ -80,6 +80,10 @@ public static class PodEvents
         return warnings.Length == 0 ? null : "events: " + string.Join("; ", warnings);
     }
 
+    /// <summary>A failed start or a crash gets the cluster's warnings (FailedScheduling, Evicted, BackOff) as its reasons.</summary>
+    public static string WithWarnings(TrialOutcome outcome, string evidence, IReadOnlyList<TrialEvent> events) =>
+        outcome is TrialOutcome.StartFailed or TrialOutcome.Crashed && Warnings(events) is { } warnings ? $"{evidence}; {warnings}" : evidence;
+
     private static TrialEvent ToTrialEvent(Corev1Event e, string kind)
     {
         DateTime? at = e.LastTimestamp ?? e.EventTime ?? e.FirstTimestamp ?? e.Metadata?.CreationTimestamp;

@@ -39,8 +39,7 @@ public sealed class PodObservation : IAsyncDisposable
     public static PodObservation Start(KubeConnection connection, V1Pod pod, string container, K8sRunnerOptions options, CancellationToken cancellationToken)
     {
         var name = pod.Metadata.Name;
-        var limit = pod.Spec?.Containers?.FirstOrDefault(c => c.Name == container)?.Resources?.Limits is { } limits
-            && limits.TryGetValue("memory", out var quantity) ? quantity.ToInt64() : (long?)null;
+        var limit = AppliedCheck.LimitBytes(pod, container);
         var execSkipped = options.CgroupInterval is not null && limit < options.ExecMinLimitBytes
             ? $"exec skipped at a {limit / (1024 * 1024)} MiB limit (below {options.ExecMinLimitBytes / (1024 * 1024)} MiB an exec's cat is charged to the container and may be OOM-killed itself)"
             : null;

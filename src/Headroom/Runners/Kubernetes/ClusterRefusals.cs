@@ -1,0 +1,27 @@
+using k8s.Autorest;
+
+namespace Headroom.Runners.Kubernetes;
+
+/// <summary>
+/// The API server's 401 and 403 during a trial, as one-line errors: credentials that expired (an exec plugin's token,
+/// a cloud login), or a Role that does not grant what the run does.
+/// </summary>
+internal static class ClusterRefusals
+{
+    public static async Task<T> OneLineAsync<T>(KubeConnection connection, string advice, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            throw new UserInputException(
+                $"{connection.Where} did not accept the credentials (401 on {e.Request.Method} {e.Request.RequestUri.AbsolutePath}): a token from an exec plugin or a cloud login may have expired; refresh it (kubectl get pods does) and --resume", e);
+        }
+        catch (HttpOperationException e) when (KubeConnection.IsRefusal(e))
+        {
+            throw connection.Refused(e, advice);
+        }
+    }
+}
