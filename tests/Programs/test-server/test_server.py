@@ -12,9 +12,10 @@
   --stall-start MIB    before listening, read a MIB-MiB mapped file over and over, forever: under a smaller limit
                        a start that stalls at the limit with major faults climbing
   --crawl-above SHARE  once the memory cgroup's anon memory is above SHARE of its limit, every request waits 2 s
-                       (40 to 500 times its unlimited time on this machine, busy or quiet) and a thread reads a file twice the limit's size
-                       through a mapping, over and over: the kernel keeps evicting it, so major faults climb at the
-                       limit while the server crawls (never under no limit: its share is then 0)
+                       (40 to 500 times its unlimited time on this machine, busy or quiet) and a thread reads a file
+                       as big as the limit (written at the start) through a mapping, over and over: the kernel keeps
+                       evicting it, so major faults climb at the limit while the server crawls (never under no limit:
+                       its share is then 0, and no file is written)
 GET /env answers the process's environment as JSON; GET /ready answers 200 always.
 """
 import json
@@ -108,20 +109,23 @@ if ENV_FILE:
 
 
 CRAWLING = threading.Lock()
+CRAWL_FILE = None
+if CRAWL_ABOVE and cgroup_limit():
+    # Written (and synced, so that its pages are clean and the kernel can evict them) before the server listens.
+    import tempfile
+    CRAWL_FILE = tempfile.TemporaryFile()
+    for _ in range(0, cgroup_limit(), 1 << 20):
+        CRAWL_FILE.write(b"\1" * (1 << 20))
+    CRAWL_FILE.flush()
+    os.fsync(CRAWL_FILE.fileno())
 crawl_started = False
 
 
 def thrash_forever():
-    """Reads a file twice the limit's size through a mapping, one touch per read-around window, over and over."""
+    """Reads the crawl file through a mapping, one touch per read-around window, over and over."""
     import mmap
-    import tempfile
-    size = 2 * (cgroup_limit() or 64 << 20)
-    with tempfile.TemporaryFile() as f:
-        chunk = b"\1" * (1 << 20)
-        for _ in range(0, size, 1 << 20):
-            f.write(chunk)
-        f.flush()
-        mapped = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
+    size = os.fstat(CRAWL_FILE.fileno()).st_size
+    mapped = mmap.mmap(CRAWL_FILE.fileno(), size, access=mmap.ACCESS_READ)
     total = 0
     while True:
         for i in range(0, size, 256 << 10):
@@ -133,7 +137,7 @@ def crawl():
     """Above the share: start the thrashing once, then make this request wait."""
     global crawl_started
     with CRAWLING:
-        if not crawl_started:
+        if not crawl_started and CRAWL_FILE:
             crawl_started = True
             threading.Thread(target=thrash_forever, daemon=True).start()
     time.sleep(2)
