@@ -33,7 +33,7 @@ internal static class K8sCommand
         var output = parsed.InvocationConfiguration.Output;
         await output.WriteLineAsync(restored
             ? $"restored deployment/{name} in {connection.Where}"
-            : $"deployment/{name} has nothing to restore (no {OriginalContainer.Annotation} annotation)");
+            : $"deployment/{name} has nothing to restore (no {SavedOriginal.Annotation} annotation)");
         SweepResult clones;
         try
         {

@@ -71,7 +71,8 @@ internal static class StudyTables
             console.MarkupLineInterpolated($"survival edge [bold]{edge.SurvivalEdge}[/] (largest failing {edge.LargestFailing?.ToString() ?? "none"})");
             if (showHealthy)
             {
-                console.MarkupLineInterpolated($"healthy edge [bold]{edge.HealthyEdge?.ToString() ?? "none"}[/] {edge.NoHealthyEdgeMessage ?? ""}");
+                var why = edge.NoHealthyEdgeMessage is { } message ? " " + message : "";
+                console.MarkupLineInterpolated($"healthy edge [bold]{edge.HealthyEdge?.ToString() ?? "none"}[/]{why}");
             }
         }
         var off = edge.PredictionErrorBytes is { } e ? $", off by {(e >= 0 ? "+" : "-")}{Mi(Math.Abs(e))}" : "";

@@ -110,11 +110,11 @@ public class DeploymentClonePoolTests
     public void Clone_OfADeploymentAKilledRunLeftPatched_HasTheSavedContainer()
     {
         var deployment = KubernetesJson.Deserialize<V1Deployment>(FakeApiServer.Recorded("deployment.json").ToJsonString());
-        var saved = OriginalContainer.From(deployment.Spec.Template.Spec.Containers[0]).ToJson();
+        var saved = SavedOriginal.From(FakeApiServer.Recorded("deployment.json"), "sales-api").ToJson();
         var container = deployment.Spec.Template.Spec.Containers[0];
         container.Resources.Limits["memory"] = new ResourceQuantity("18Mi");
         container.Env.Add(new V1EnvVar { Name = "GOGC", Value = "off" });
-        deployment.Metadata.Annotations[OriginalContainer.Annotation] = saved;
+        deployment.Metadata.Annotations[SavedOriginal.Annotation] = saved;
         deployment.Spec.Template.Metadata.Annotations = new Dictionary<string, string> { [DeploymentPatches.TrialAnnotation] = "3-x", ["kept"] = "yes" };
 
         var clone = DeploymentClones.Build(deployment, 1);

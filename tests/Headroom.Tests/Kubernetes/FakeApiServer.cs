@@ -178,6 +178,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         {
             _requests.Add(new RecordedRequest(request.Method, path, request.QueryString.Value ?? "", body));
         }
+        if (!await AuthenticateAsync(context))
+        {
+            return;
+        }
         if (Fault(request.Method, path, request.Query["watch"].ToString() == "true") is { } fault)
         {
             context.Response.StatusCode = fault.Status;

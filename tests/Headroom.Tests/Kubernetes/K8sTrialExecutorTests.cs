@@ -47,7 +47,7 @@ public class K8sTrialExecutorTests
         Assert.Equal(2, fake.Patches.Count);
         var after = fake.Deployment;
         Assert.Equal(original, Container(after).ToJsonString());
-        Assert.False(after["metadata"]!["annotations"]!.AsObject().ContainsKey(OriginalContainer.Annotation));
+        Assert.False(after["metadata"]!["annotations"]!.AsObject().ContainsKey(SavedOriginal.Annotation));
         Assert.False(after["spec"]!["template"]!["metadata"]!["annotations"]!.AsObject().ContainsKey(DeploymentPatches.TrialAnnotation));
     }
 

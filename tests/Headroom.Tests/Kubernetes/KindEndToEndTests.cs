@@ -47,6 +47,6 @@ public class KindEndToEndTests
 
         var after = await connection.Client.AppsV1.ReadNamespacedDeploymentAsync("sales", connection.Namespace, cancellationToken: ct);
         Assert.Equal(originalLimit, after.Spec.Template.Spec.Containers.Single(c => c.Name == "sales-api").Resources.Limits["memory"]);
-        Assert.False(after.Metadata.Annotations?.ContainsKey(OriginalContainer.Annotation) ?? false);
+        Assert.False(after.Metadata.Annotations?.ContainsKey(SavedOriginal.Annotation) ?? false);
     }
 }

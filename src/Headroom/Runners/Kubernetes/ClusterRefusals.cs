@@ -8,6 +8,10 @@ namespace Headroom.Runners.Kubernetes;
 /// </summary>
 internal static class ClusterRefusals
 {
+    /// <summary>
+    /// A 401 reaches here only after <see cref="FreshCredentialsHandler"/> read the kubeconfig again and the request was
+    /// refused with those credentials too (or they were the same).
+    /// </summary>
     public static async Task<T> OneLineAsync<T>(KubeConnection connection, string advice, Func<Task<T>> call)
     {
         try
@@ -17,7 +21,7 @@ internal static class ClusterRefusals
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
         {
             throw new UserInputException(
-                $"{connection.Where} did not accept the credentials (401 on {e.Request.Method} {e.Request.RequestUri.AbsolutePath}): a token from an exec plugin or a cloud login may have expired; refresh it (kubectl get pods does) and --resume", e);
+                $"{connection.Where} did not accept the credentials (401 on {e.Request.Method} {e.Request.RequestUri.AbsolutePath}), also after reading the kubeconfig again: credentials expired? log in again (kubectl get pods does) and --resume", e);
         }
         catch (HttpOperationException e) when (KubeConnection.IsRefusal(e))
         {

@@ -16,10 +16,10 @@ public static class DeploymentChecks
     public static void Refuse(V1Deployment deployment, K8sRunnerOptions options, string restore)
     {
         var name = deployment.Metadata?.Name;
-        if (OriginalContainer.Read(deployment) is { } saved && saved.Run != options.RunId)
+        if (SavedOriginal.Read(deployment) is { } saved && saved.Run != options.RunId)
         {
             throw new UserInputException(
-                $"deployment/{name} is patched by another Headroom run ({saved.Run ?? "one without a run id"}; its original is saved in {OriginalContainer.Annotation}); if that run is over, restore it with: {restore}");
+                $"deployment/{name} is patched by another Headroom run ({saved.Run ?? "one without a run id"}; its original is saved in {SavedOriginal.Annotation}); if that run is over, restore it with: {restore}");
         }
         if (deployment.Spec?.Paused == true)
         {

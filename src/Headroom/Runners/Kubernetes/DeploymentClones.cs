@@ -42,7 +42,7 @@ public static class DeploymentClones
 
     /// <summary>
     /// Clone <paramref name="index"/> of <paramref name="original"/>. A container a killed sequential run left patched
-    /// (its <see cref="OriginalContainer"/> annotation) is cloned as it was before that run.
+    /// (its <see cref="SavedOriginal"/> annotation) is cloned as it was before that run.
     /// </summary>
     public static V1Deployment Build(V1Deployment original, int index, string runLabel = "", bool pvcAsEmptyDir = false)
     {
@@ -73,11 +73,17 @@ public static class DeploymentClones
         template.Metadata.Labels = labels;
         CloneRewrites.Apply(template.Spec, source, originalLabels, pvcAsEmptyDir);
         template.Metadata.Annotations?.Remove(DeploymentPatches.TrialAnnotation);
-        if (OriginalContainer.Read(original) is { } saved)
+        if (SavedOriginal.Read(original) is { } saved)
         {
-            var (_, container) = DeploymentPatches.Find(new V1Deployment { Metadata = original.Metadata, Spec = new V1DeploymentSpec { Template = template } }, saved.Container);
-            container.Resources = saved.Resources is null ? null : KubernetesJson.Deserialize<V1ResourceRequirements>(saved.Resources.ToJsonString());
-            container.Env = saved.Env is null ? null : KubernetesJson.Deserialize<List<V1EnvVar>>(saved.Env.ToJsonString());
+            foreach (var container in saved.Containers)
+            {
+                var list = container.List == SavedOriginal.InitContainersList ? template.Spec.InitContainers : template.Spec.Containers;
+                if (list?.FirstOrDefault(c => c.Name == container.Name) is { } spec)
+                {
+                    spec.Resources = container.Resources is null ? null : KubernetesJson.Deserialize<V1ResourceRequirements>(container.Resources.ToJsonString());
+                    spec.Env = container.Env is null ? null : KubernetesJson.Deserialize<List<V1EnvVar>>(container.Env.ToJsonString());
+                }
+            }
         }
         AddAntiAffinity(template.Spec, source);
         return new V1Deployment

@@ -16,25 +16,29 @@ public static class DeploymentPatches
     public const string TrialAnnotation = "headroom.dev/trial";
 
     /// <summary>
-    /// One trial's patch: <c>limits.memory</c> and <c>requests.memory</c> = the limit (Guaranteed QoS when CPU is so
-    /// too), the env of <see cref="KnobEnvironment.For"/> built from the container's original env (every knob variable
-    /// of <paramref name="study"/> but the trial's own taken out), a fresh trial annotation on the pod template, and the
-    /// original saved on the Deployment (with <paramref name="run"/>) when it is not saved yet. A <c>test</c> of the
-    /// read resourceVersion makes a patch on a Deployment changed since it was read fail instead of overwriting.
+    /// One trial's patch, built from the Deployment's JSON as read (so fields the client library's models do not know
+    /// are neither dropped from the patch nor from the saved original): <c>limits.memory</c> and
+    /// <c>requests.memory</c> = the limit (Guaranteed QoS when CPU is so too), the env of
+    /// <see cref="KnobEnvironment.For"/> built from the container's original env (every knob variable of
+    /// <paramref name="study"/> but the trial's own taken out), a fresh trial annotation on the pod template, and every
+    /// container's original saved on the Deployment (with <paramref name="run"/>) when it is not saved yet. A
+    /// <c>test</c> of the read resourceVersion makes a patch on a Deployment changed since it was read fail instead of
+    /// overwriting.
     /// </summary>
-    public static V1Patch ForTrial(V1Deployment deployment, string container, MemoryQuantity? limit, KnobSet knobs, string trialId,
+    public static V1Patch ForTrial(JsonObject deployment, string container, MemoryQuantity? limit, KnobSet knobs, string trialId,
         IEnumerable<KnobSet>? study = null, string? run = null)
     {
-        var (index, spec) = Find(deployment, container);
+        var name = deployment["metadata"]?["name"]?.GetValue<string>();
+        var index = IndexOf(deployment, SavedOriginal.ContainersList, container)
+            ?? throw new UserInputException(
+                $"deployment/{name} has no container '{container}'; its containers: {string.Join(", ", Names(deployment, SavedOriginal.ContainersList))}");
         var path = $"/spec/template/spec/containers/{index}";
         var ops = new JsonArray { Op("test", $"{path}/name", container) };
-        if (deployment.Metadata?.ResourceVersion is { } version)
-        {
-            ops.Add(Op("test", "/metadata/resourceVersion", version));
-        }
-        var saved = OriginalContainer.Read(deployment);
-        var original = saved is not null && saved.Container == container ? saved : OriginalContainer.From(spec, run);
-        var resources = original.Resources is null ? new JsonObject() : original.Resources.DeepClone().AsObject();
+        AddResourceVersionTest(deployment, ops);
+        var saved = SavedOriginal.Read(deployment);
+        var now = SavedOriginal.From(deployment, container, run);
+        var original = saved?.Containers.FirstOrDefault(c => c.List == SavedOriginal.ContainersList && c.Name == container) ?? now.Target!;
+        var resources = original.Resources is JsonObject savedResources ? savedResources.DeepClone().AsObject() : new JsonObject();
         foreach (var part in new[] { "limits", "requests" })
         {
             if (resources[part] is not JsonObject map)
@@ -54,11 +58,16 @@ public static class DeploymentPatches
         if (limit is null && KnobEnvironment.UnlimitedRefusal(env, container) is { } why)
         {
             throw new UserInputException(
-                $"refusing an unlimited trial of {knobs.Name} on deployment/{deployment.Metadata?.Name}: {why}; take it out of the Deployment or give the study a knob set that sets it");
+                $"refusing an unlimited trial of {knobs.Name} on deployment/{name}: {why}; take it out of the Deployment or give the study a knob set that sets it");
         }
         ops.Add(Op("add", $"{path}/resources", resources));
         ops.Add(Op("add", $"{path}/env", env));
-        if (deployment.Spec.Template.Metadata?.Annotations is null)
+        var template = deployment["spec"]?["template"];
+        if (template?["metadata"] is not JsonObject)
+        {
+            ops.Add(Op("add", "/spec/template/metadata", new JsonObject { ["annotations"] = new JsonObject { [TrialAnnotation] = trialId } }));
+        }
+        else if (template["metadata"]!["annotations"] is not JsonObject)
         {
             ops.Add(Op("add", "/spec/template/metadata/annotations", new JsonObject { [TrialAnnotation] = trialId }));
         }
@@ -68,47 +77,74 @@ public static class DeploymentPatches
         }
         if (saved is null)
         {
-            var text = original.ToJson();
-            ops.Add(deployment.Metadata?.Annotations is null
-                ? Op("add", "/metadata/annotations", new JsonObject { [OriginalContainer.Annotation] = text })
-                : Op("add", $"/metadata/annotations/{Escape(OriginalContainer.Annotation)}", text));
+            var text = now.ToJson();
+            ops.Add(deployment["metadata"]?["annotations"] is not JsonObject
+                ? Op("add", "/metadata/annotations", new JsonObject { [SavedOriginal.Annotation] = text })
+                : Op("add", $"/metadata/annotations/{Escape(SavedOriginal.Annotation)}", text));
         }
         return new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch);
     }
 
     /// <summary>
-    /// The patch that puts the saved original back and removes the annotations Headroom added; null when the
-    /// Deployment holds no saved original (restored already, or never patched).
+    /// The patch that puts every saved container's <c>resources</c> and <c>env</c> back as they were (a field the
+    /// container did not have is taken out again) and removes the annotations Headroom added; null when the Deployment
+    /// holds no saved original (restored already, or never patched). A container no longer in the Deployment is left out.
     /// </summary>
-    public static V1Patch? ForRestore(V1Deployment deployment)
+    public static V1Patch? ForRestore(JsonObject deployment)
     {
-        if (OriginalContainer.Read(deployment) is not { } original)
+        if (SavedOriginal.Read(deployment) is not { } original)
         {
             return null;
         }
-        var (index, spec) = Find(deployment, original.Container);
-        var path = $"/spec/template/spec/containers/{index}";
-        var ops = new JsonArray { Op("test", $"{path}/name", original.Container) };
-        if (deployment.Metadata?.ResourceVersion is { } version)
+        var ops = new JsonArray();
+        AddResourceVersionTest(deployment, ops);
+        foreach (var saved in original.Containers)
         {
-            ops.Add(Op("test", "/metadata/resourceVersion", version));
+            if (IndexOf(deployment, saved.List, saved.Name) is not { } index)
+            {
+                continue;
+            }
+            var path = $"/spec/template/spec/{saved.List}/{index}";
+            var now = deployment["spec"]!["template"]!["spec"]![saved.List]![index]!.AsObject();
+            ops.Add(Op("test", $"{path}/name", saved.Name));
+            foreach (var (field, value) in new[] { ("resources", saved.Resources), ("env", (JsonNode?)saved.Env) })
+            {
+                if (value is not null)
+                {
+                    ops.Add(Op("add", $"{path}/{field}", value.DeepClone()));
+                }
+                else if (now.ContainsKey(field))
+                {
+                    ops.Add(Op("remove", $"{path}/{field}"));
+                }
+            }
         }
-        ops.Add(original.Resources is null ? Op("add", $"{path}/resources", new JsonObject()) : Op("add", $"{path}/resources", original.Resources.DeepClone()));
-        if (original.Env is not null)
-        {
-            ops.Add(Op("add", $"{path}/env", original.Env.DeepClone()));
-        }
-        else if (spec.Env is not null)
-        {
-            ops.Add(Op("remove", $"{path}/env"));
-        }
-        if (deployment.Spec.Template.Metadata?.Annotations?.ContainsKey(TrialAnnotation) == true)
+        if (deployment["spec"]?["template"]?["metadata"]?["annotations"] is JsonObject annotations && annotations.ContainsKey(TrialAnnotation))
         {
             ops.Add(Op("remove", $"/spec/template/metadata/annotations/{Escape(TrialAnnotation)}"));
         }
-        ops.Add(Op("remove", $"/metadata/annotations/{Escape(OriginalContainer.Annotation)}"));
+        ops.Add(Op("remove", $"/metadata/annotations/{Escape(SavedOriginal.Annotation)}"));
         return new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch);
     }
+
+    private static void AddResourceVersionTest(JsonObject deployment, JsonArray ops)
+    {
+        if (deployment["metadata"]?["resourceVersion"]?.GetValue<string>() is { } version)
+        {
+            ops.Add(Op("test", "/metadata/resourceVersion", version));
+        }
+    }
+
+    /// <summary>The index of the container named <paramref name="name"/> in the pod template's <paramref name="list"/>, or null.</summary>
+    private static int? IndexOf(JsonObject deployment, string list, string name)
+    {
+        var names = Names(deployment, list);
+        var index = Array.IndexOf(names, name);
+        return index < 0 ? null : index;
+    }
+
+    private static string?[] Names(JsonObject deployment, string list) =>
+        [.. (deployment["spec"]?["template"]?["spec"]?[list] as JsonArray ?? []).Select(c => c?["name"]?.GetValue<string>())];
 
     /// <summary>The container's index and spec, or a one-line <see cref="UserInputException"/> naming the containers there are.</summary>
     public static (int Index, V1Container Container) Find(V1Deployment deployment, string container)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -25,10 +26,10 @@ public static class DeploymentWriter
     public static async Task<V1Deployment> PatchForTrialAsync(
         KubeConnection connection, DeploymentTarget target, K8sRunnerOptions options, TrialRequest request, string trialId, Action patching,
         CancellationToken cancellationToken) =>
-        (await PatchAsync(connection, target.Name, deployment =>
+        (await PatchAsync(connection, target.Name, (deployment, json) =>
         {
             DeploymentChecks.Refuse(deployment, options, connection.RestoreCommand(target.Name));
-            var patch = DeploymentPatches.ForTrial(deployment, target.Container, request.Limit, request.Knobs, trialId, options.StudyKnobs, options.RunId);
+            var patch = DeploymentPatches.ForTrial(json, target.Container, request.Limit, request.Knobs, trialId, options.StudyKnobs, options.RunId);
             patching();
             return patch;
         }, cancellationToken))!;
@@ -39,18 +40,23 @@ public static class DeploymentWriter
     /// </summary>
     public static async Task<bool> RestoreAsync(KubeConnection connection, string name, string? run, CancellationToken cancellationToken)
     {
-        var restored = await PatchAsync(connection, name, deployment =>
-            run is not null && OriginalContainer.Read(deployment) is { } saved && saved.Run != run ? null : DeploymentPatches.ForRestore(deployment),
+        var restored = await PatchAsync(connection, name, (_, json) =>
+            run is not null && SavedOriginal.Read(json) is { } saved && saved.Run != run ? null : DeploymentPatches.ForRestore(json),
             cancellationToken);
         return restored is not null;
     }
 
-    private static async Task<V1Deployment?> PatchAsync(KubeConnection connection, string name, Func<V1Deployment, V1Patch?> build, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the Deployment (as JSON, and typed for the checks) and sends the patch <paramref name="build"/> makes of
+    /// it; null when it makes none. The patch is built from the JSON, so fields the client's models do not know survive.
+    /// </summary>
+    private static async Task<V1Deployment?> PatchAsync(KubeConnection connection, string name, Func<V1Deployment, JsonObject, V1Patch?> build, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var deployment = await connection.ReadDeploymentAsync(name, cancellationToken);
-            if (build(deployment) is not { } patch)
+            var json = await connection.ReadDeploymentJsonAsync(name, cancellationToken);
+            var deployment = KubernetesJson.Deserialize<V1Deployment>(json.ToJsonString());
+            if (build(deployment, json) is not { } patch)
             {
                 return null;
             }

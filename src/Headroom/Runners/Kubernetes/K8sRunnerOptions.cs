@@ -56,7 +56,7 @@ public sealed record K8sRunnerOptions : TrialOptions
     public bool RestoreOriginal { get; init; } = true;
 
     /// <summary>
-    /// This run's id, saved with the Deployment's original (<see cref="OriginalContainer.Run"/>): a Deployment that
+    /// This run's id, saved with the Deployment's original (<see cref="SavedOriginal.Run"/>): a Deployment that
     /// holds another run's saved original is refused (it is patched now), and so are two runs at once.
     /// </summary>
     public string RunId { get; init; } = NewRunId();

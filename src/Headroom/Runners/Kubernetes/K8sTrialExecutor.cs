@@ -47,7 +47,12 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
             _restore.Patched, cancellationToken);
         progress?.Report($"patched {target.Describe()}: memory {request.Limit?.ToString() ?? "unlimited"}, knobs {request.Knobs.Name}; waiting for the rollout");
         await using var host = new PodTrialHost(connection, target, patched, options,
-            pod => progress?.Report($"rolled out: pod {pod}{_forwards.Follow(pod)}"), () => _forwards.LastError);
+            pod =>
+            {
+                // Followed whether or not anyone listens to the progress ('?.' would skip the call with it).
+                var forwards = _forwards.Follow(pod);
+                progress?.Report($"rolled out: pod {pod}{forwards}");
+            }, () => _forwards.LastError);
         var launch = new TargetLaunch([target.Describe()]) { ReadyUrl = options.ReadyUrl, StatsUrl = options.StatsUrl };
         return await TrialLoop.RunAsync(host, new TrialSetup(request, launch, target.Describe(), load), options, progress, cancellationToken);
     }

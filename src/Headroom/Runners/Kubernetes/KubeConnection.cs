@@ -28,12 +28,19 @@ public sealed record KubeConnection(IKubernetes Client, string Namespace, string
         var config = Configuration(context, kubeconfigVariable, defaultFile);
         var ns = namespaceName ?? config.Namespace ?? "default";
         var where = $"{config.Host} (context {config.CurrentContext ?? "in-cluster"}, namespace {ns})";
-        return new KubeConnection(ClientFor(config), ns, where) { Context = config.CurrentContext };
+        // After a 401 the same context is read again from the same files, for fresh credentials.
+        var fresh = new FreshCredentialsHandler(() => Configuration(config.CurrentContext ?? context, kubeconfigVariable, defaultFile));
+        return new KubeConnection(ClientFor(config, fresh: fresh), ns, where) { Context = config.CurrentContext };
     }
 
-    /// <summary>A client whose requests the API server refuses for a moment (429, 5xx, a reset connection) are sent again: see <see cref="RetryingHandler"/>.</summary>
-    public static IKubernetes ClientFor(KubernetesClientConfiguration config, RetryingHandler? retrying = null) =>
-        new k8s.Kubernetes(config, retrying ?? new RetryingHandler());
+    /// <summary>
+    /// A client whose requests the API server refuses for a moment (429, 5xx, a reset connection) are sent again (see
+    /// <see cref="RetryingHandler"/>), and, with <paramref name="fresh"/>, once more with fresh credentials after a 401.
+    /// </summary>
+    public static IKubernetes ClientFor(KubernetesClientConfiguration config, RetryingHandler? retrying = null, FreshCredentialsHandler? fresh = null) =>
+        fresh is null
+            ? new k8s.Kubernetes(config, retrying ?? new RetryingHandler())
+            : new k8s.Kubernetes(config, fresh, retrying ?? new RetryingHandler());
 
     private static KubernetesClientConfiguration Configuration(string? context, string? kubeconfigVariable, string defaultFile)
     {
@@ -160,6 +167,27 @@ public sealed record KubeConnection(IKubernetes Client, string Namespace, string
     public UserInputException Refused(HttpOperationException e, string advice) => new(
         $"{Where} refused {e.Request.Method} {e.Request.RequestUri.AbsolutePath} ({(int)e.Response.StatusCode}); {advice}", e);
 
+    /// <summary>
+    /// Reads <c>deployment/NAME</c> as the API server's JSON, every field kept (the client's typed models drop fields
+    /// they do not know, e.g. a newer API's). The generic object API reads any resource by group, version and plural:
+    /// the same GET of <c>/apis/apps/v1/namespaces/NS/deployments/NAME</c>.
+    /// </summary>
+    public async Task<System.Text.Json.Nodes.JsonObject> ReadDeploymentJsonAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Client.CustomObjects.GetNamespacedCustomObjectAsync<System.Text.Json.Nodes.JsonObject>(
+                "apps", "v1", Namespace, "deployments", name, cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw NotFound(name, e);
+        }
+    }
+
+    private UserInputException NotFound(string name, Exception e) =>
+        new($"deployment/{name} is not in namespace {Namespace} at {Where}; check --namespace and --context", e);
+
     /// <summary>Reads <c>deployment/NAME</c>; a one-line <see cref="UserInputException"/> when it is not there.</summary>
     public async Task<k8s.Models.V1Deployment> ReadDeploymentAsync(string name, CancellationToken cancellationToken)
     {
@@ -169,7 +197,7 @@ public sealed record KubeConnection(IKubernetes Client, string Namespace, string
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            throw new UserInputException($"deployment/{name} is not in namespace {Namespace} at {Where}; check --namespace and --context", e);
+            throw NotFound(name, e);
         }
     }
 }

@@ -82,7 +82,7 @@ public sealed class RetryingHandler : DelegatingHandler
     };
 
     /// <summary>An HttpRequestMessage can be sent once: the same request again, with the same headers (the credentials among them).</summary>
-    private static HttpRequestMessage Copy(HttpRequestMessage request, byte[]? body)
+    internal static HttpRequestMessage Copy(HttpRequestMessage request, byte[]? body)
     {
         var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Version = request.Version, VersionPolicy = request.VersionPolicy };
         foreach (var (name, values) in request.Headers)
