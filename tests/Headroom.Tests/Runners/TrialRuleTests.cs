@@ -115,9 +115,11 @@ public class TrialRuleTests
 
         // Under 48Mi the server crawls at about 1 request a second: its 400 requests would take 400 s. `run` has no
         // baseline (so no crawl rule); --load-timeout 4s ends it.
-        var (exit, stdout, stderr) = await CliRun.RunAsync("run", "--limit", "48Mi", "--warm", "--load-timeout", "4s", "--out", Path.Combine(Path.GetTempPath(), $"headroom-load-timeout-{Guid.NewGuid():N}"),
+        var folder = Path.Combine(Path.GetTempPath(), $"headroom-load-timeout-{Guid.NewGuid():N}");
+        var (exit, stdout, stderr) = await CliRun.RunAsync("run", "--limit", "48Mi", "--warm", "--load-timeout", "4s", "--out", folder,
             "--ready", $"http://127.0.0.1:{port}/ready", "--load", $"-c 2 -n 400 http://127.0.0.1:{port}/",
             "--", "python3", TestPrograms.TestServer(), port, "--ballast", "16", "--crawl-above", "0.25");
+        Directory.Delete(folder, recursive: true);
 
         Assert.Equal(1, exit);
         Assert.Matches(@"Outcome: +thrashing \(the load did not finish within 4 s while at the limit \([\d.]+ MiB charged, pgmajfault \+[\d,]+ in [\d.]+ s\)\)", stdout);
