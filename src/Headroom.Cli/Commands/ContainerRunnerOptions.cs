@@ -99,7 +99,7 @@ internal static class ContainerRunnerOptions
             {
                 Binds = [.. target.Binds, .. extra.Binds],
                 Environment = target.Environment.Concat(extra.Environment).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value),
-            }, load, RunnerOptions(parsed, local) with { Liveness = spec.Liveness ?? local.Liveness });
+            }, load, RunnerOptions(parsed, local) with { Liveness = spec.Liveness ?? local.Liveness, LoadTimeout = spec.LoadTimeout ?? local.LoadTimeout });
         }
 
         public Func<Trials.TrialResult, string, CancellationToken, Task>? SaveSamples { get; } =
@@ -122,6 +122,7 @@ internal static class ContainerRunnerOptions
             Hold = local.Hold,
             Thrashing = local.Thrashing,
             Liveness = local.Liveness,
+            LoadTimeout = local.LoadTimeout,
         };
     }
 

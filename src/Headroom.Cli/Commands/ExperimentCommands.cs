@@ -113,7 +113,7 @@ internal static class ExperimentCommands
         var recommendOptions = new RecommendOptions { Margin = plan.Spec.Margin, AtPeak = atPeak };
         // The recommendation is run before it is printed: its setting, cold, with the study's load, then sustained.
         var report = !recommend ? new StudyReport(result, null)
-            : verify is not null && await StudyVerifyStep.VerifyStudyAsync(factory, result, recommendOptions, verify, console, ct) is { } verified
+            : verify is not null && await StudyVerifyStep.VerifyOrReuseAsync(factory, folder, result, recommendOptions, verify, console, ct) is { } verified
                 ? new StudyReport(result, verified)
                 : StudyReport.From(result, recommendOptions);
         await StudyReportWriter.WriteAsync(folder, report, ct);

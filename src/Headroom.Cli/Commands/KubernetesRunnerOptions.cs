@@ -64,6 +64,7 @@ internal static class KubernetesRunnerOptions
         ReadyTimeout = local.ReadyTimeout,
         Hold = local.Hold,
         Liveness = local.Liveness,
+        LoadTimeout = local.LoadTimeout,
         ReadyUrl = ready,
         StatsUrl = stats,
         PortForwards = address.PortForwards,
@@ -100,7 +101,7 @@ internal static class KubernetesRunnerOptions
             }
             var (load, address, ready, stats) = SpecDeploymentTargets.ForKubernetesRunner(spec, BaseUrl(parsed));
             return new K8sTrialExecutor(Connect(parsed), Target(parsed), load,
-                RunnerOptions(new LocalRunnerOptions { Liveness = spec.Liveness ?? new() }, address, ready, stats, parsed) with { StudyKnobs = [.. KnobSetsOf(spec)] });
+                RunnerOptions(new LocalRunnerOptions { Liveness = spec.Liveness ?? new(), LoadTimeout = spec.LoadTimeout }, address, ready, stats, parsed) with { StudyKnobs = [.. KnobSetsOf(spec)] });
         }
 
         /// <summary>Every knob set the study may use (its own, the floor's, and the presets): each trial takes all their variables out but its own.</summary>
@@ -120,7 +121,7 @@ internal static class KubernetesRunnerOptions
                     continue;
                 }
                 used.UnionWith(address.Forwards.Values);
-                slots.Add(new CloneSlotSettings(load, RunnerOptions(new LocalRunnerOptions { Liveness = spec.Liveness ?? new() }, address, ready, stats, parsed) with { StudyKnobs = [.. KnobSetsOf(spec)] }));
+                slots.Add(new CloneSlotSettings(load, RunnerOptions(new LocalRunnerOptions { Liveness = spec.Liveness ?? new(), LoadTimeout = spec.LoadTimeout }, address, ready, stats, parsed) with { StudyKnobs = [.. KnobSetsOf(spec)] }));
             }
             return slots;
         }

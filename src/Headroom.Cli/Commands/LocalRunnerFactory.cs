@@ -14,7 +14,7 @@ internal sealed class LocalRunnerFactory : ITrialExecutorFactory
     {
         var progress = new InlineProgress<string>(line => Console.Error.WriteLine($"headroom: {line}"));
         var (target, load) = SpecTargets.ForLocalRunner(spec, Environment.CurrentDirectory, progress);
-        return new LocalTrialExecutor(target, load, new LocalRunnerOptions { Cpus = spec.Cpus, Warm = spec.Warm == true, Liveness = spec.Liveness ?? new() });
+        return new LocalTrialExecutor(target, load, new LocalRunnerOptions { Cpus = spec.Cpus, Warm = spec.Warm == true, Liveness = spec.Liveness ?? new(), LoadTimeout = spec.LoadTimeout });
     }
 
     public Func<TrialResult, string, CancellationToken, Task>? SaveSamples { get; } =

@@ -17,7 +17,7 @@ internal static class RecommendCommand
         var apply = new Option<bool>("--apply") { Description = "With --k8s: apply the patch (the diff is shown first)." };
         var command = new Command("recommend",
             "Recommend the memory limit and request (Guaranteed QoS), the runtime's own limit and whether the knob paid " +
-            "off, as prose and a Kubernetes container snippet, from a study's recorded results; rewrites its report.md and summary.json.")
+            "off, as prose and a Kubernetes container snippet, from a study's recorded results and its verification (verification.json, when it verified this setting); rewrites its report.md and summary.json.")
         {
             from,
             margin,
@@ -33,9 +33,12 @@ internal static class RecommendCommand
             var plan = folder.ReadPlan();
             var result = await new Experiments.Study(null, folder).RunAsync(plan, null, ct);
             var options = new RecommendOptions { Margin = parsed.GetValue(margin) ?? plan.Spec.Margin, AtPeak = folder.ReadPeakNeed() };
-            var report = StudyReport.From(result, options);
-            await StudyReportWriter.WriteAsync(folder, report, ct);
             var console = ExperimentCommands.ConsoleFor(parsed.InvocationConfiguration.Output);
+            // The study's verification, when it verified this recommendation (a new --margin may ask for another setting).
+            var report = result.Edge is not null && StudyVerifyStep.Stored(folder, result, options, console) is { } verification
+                ? new StudyReport(result, Recommender.Recommend(result, options, verification))
+                : StudyReport.From(result, options);
+            await StudyReportWriter.WriteAsync(folder, report, ct);
             if (report.Recommendation is { } recommendation)
             {
                 StudyTables.Recommendation(console, recommendation);

@@ -34,7 +34,7 @@ internal static class RunCommand
             "Run one trial: start the target under a real memory limit (a cgroup of its own), wait until ready, " +
             "drive the load, sample memory every 100 ms, classify the outcome (survived, oom-killed, runtime-oom, " +
             "thrashing, crashed, start-failed, unresponsive) with its evidence, and clean up. Exit code 0 when it survived, 1 otherwise.")
-            .With([s_limit, s_knobs, s_load, s_ready, s_stats, s_restarts, s_warm, s_files, s_interval, s_readyTimeout, s_hold, s_out, SampleTargetOption.Target, .. LivenessOptions.All, .. ContainerRunnerOptions.All, s_command], RunAsync);
+            .With([s_limit, s_knobs, s_load, s_ready, s_stats, s_restarts, s_warm, s_files, s_interval, s_readyTimeout, s_hold, s_out, SampleTargetOption.Target, .. LivenessOptions.All, LoadTimeoutOption.Option, .. ContainerRunnerOptions.All, s_command], RunAsync);
     }
 
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellationToken)
@@ -66,6 +66,7 @@ internal static class RunCommand
             Hold = TimeSpan.FromSeconds(parsed.GetValue(s_hold)),
             Cpus = ContainerRunnerOptions.ReadCpus(parsed),
             Liveness = LivenessOptions.Read(parsed) ?? new(),
+            LoadTimeout = LoadTimeoutOption.Read(parsed),
         };
         var progress = new InlineProgress<string>(line => error.WriteLine($"headroom: {line}"));
         ITrialExecutor executor;

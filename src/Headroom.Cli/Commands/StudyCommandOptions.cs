@@ -39,7 +39,7 @@ internal sealed class StudyCommandOptions
 
     public void AddTo(Command command, bool matrix, bool floor)
     {
-        Option[] common = [Spec, Plain, SampleTargetOption.Target, Load, Expect, Out, Resume, Resolution, Confirm, Healthy, BaselineRuns, Strategy, Min, Max, Runtime, Margin, Parallel, .. LivenessOptions.All, .. ContainerRunnerOptions.All];
+        Option[] common = [Spec, Plain, SampleTargetOption.Target, Load, Expect, Out, Resume, Resolution, Confirm, Healthy, BaselineRuns, Strategy, Min, Max, Runtime, Margin, Parallel, .. LivenessOptions.All, LoadTimeoutOption.Option, .. ContainerRunnerOptions.All];
         foreach (var option in common)
         {
             command.Options.Add(option);
@@ -74,6 +74,7 @@ internal sealed class StudyCommandOptions
         if (parsed.GetValue(Load) is { } load) spec = spec with { Load = load };
         if (parsed.GetValue(Expect) is { } expect) spec = spec with { Expect = Headroom.Load.ExpectedStatuses.Parse(expect).Text };
         if (LivenessOptions.Read(parsed) is { } liveness) spec = spec with { Liveness = liveness };
+        if (LoadTimeoutOption.Read(parsed) is { } loadTimeout) spec = spec with { LoadTimeout = loadTimeout };
         if (parsed.GetValue(Resolution) is { } resolution) spec = spec with { Resolution = MemoryQuantity.Parse(resolution, "--resolution") };
         if (parsed.GetValue(Confirm) is { } confirm) spec = spec with { Confirm = confirm };
         if (parsed.GetValue(Healthy) is { } healthy) spec = spec with { Healthy = healthy };

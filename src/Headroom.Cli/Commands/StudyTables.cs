@@ -51,13 +51,17 @@ internal static class StudyTables
         foreach (var t in edge.Trials)
         {
             var r = t.Result;
-            var outcome = $"[{(r.Survived ? t.Healthy ? "green" : "yellow" : "red")}]{Markup.Escape(t.Verdict)}[/]";
+            var outcome = $"[{(r.Survived ? t.Healthy ? "green" : "yellow" : "red")}]{Markup.Escape(showHealthy ? t.MarkedVerdict : t.Verdict)}[/]";
             table.AddRow(
                 new Text(t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(t.Search), new Text(t.Step),
                 new Text(t.Limit.ToString()), new Markup(outcome), new Text(Mi(r.Memory.PeakAnonBytes)), new Text(Mi(r.Memory.PeakFileBytes)),
                 new Text(Rps(r.Load?.RequestsPerSecond)), new Text(Ms(r.Load?.P99Latency)), new Text(Requests(r.Load)), new Text(r.Evidence));
         }
         console.Write(table);
+        if (showHealthy && EdgeTrial.NoteFor(edge.Trials) is { } note)
+        {
+            console.WriteLine(note);
+        }
         if (edge.NoEdgeMessage is { } none)
         {
             console.MarkupLineInterpolated($"[red]{none}[/]");

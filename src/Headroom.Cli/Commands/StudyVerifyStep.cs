@@ -69,13 +69,50 @@ internal static class StudyVerifyStep
         if (options.Sustain > TimeSpan.Zero)
         {
             var rate = options.SustainedRate(baseline);
-            sustained = factory.Create(spec with { Load = SoakCommand.WithRate(spec.Load, new SoakOptions { Rate = rate, Duration = options.Sustain }) });
+            // Its own bound: the trials' bound comes from the baseline's short load, and this run is meant to be long.
+            sustained = factory.Create(spec with
+            {
+                Load = SoakCommand.WithRate(spec.Load, new SoakOptions { Rate = rate, Duration = options.Sustain }),
+                LoadTimeout = options.Sustain + TimeSpan.FromMinutes(1),
+            });
         }
         await using var restoreSustained = sustained as IAsyncDisposable;
         var progress = new Runners.InlineProgress<string>(line => console.MarkupLineInterpolated($"[grey]{line}[/]"));
         var verification = await new RecommendationVerifier(trials, sustained, health, options)
             .RunAsync(settingAt, first, edge.Resolution, progress, cancellationToken);
         return verification;
+    }
+
+    /// <summary>
+    /// A study's recommendation, verified and kept in <see cref="StoredVerification.FileName"/>; a finished study's
+    /// own verification (a resume that ran no trial) is reused instead of run again.
+    /// </summary>
+    public static async Task<Recommendation?> VerifyOrReuseAsync(
+        ITrialExecutorFactory factory, StudyFolder folder, StudyResult study, RecommendOptions recommend, VerifyOptions options, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        if (Stored(folder, study, recommend, console) is { } stored)
+        {
+            console.MarkupLineInterpolated($"[grey]verification: reused from {StoredVerification.FileName} (the study's trials and recommended setting are unchanged)[/]");
+            return Recommender.Recommend(study, recommend, stored);
+        }
+        var recommendation = await VerifyStudyAsync(factory, study, recommend, options, console, cancellationToken);
+        if (recommendation?.Verification is { } verification)
+        {
+            StoredVerification.Write(folder, study, verification);
+        }
+        return recommendation;
+    }
+
+    /// <summary>The folder's verification when it still applies to <paramref name="study"/>'s recommendation; null otherwise (and a grey line why, when one was there).</summary>
+    public static VerificationResult? Stored(StudyFolder folder, StudyResult study, RecommendOptions recommend, IAnsiConsole console)
+    {
+        var recommended = Recommender.Recommend(study, recommend).Limit is { } limit ? Recommender.SettingAt(study, limit, true) : null;
+        var stored = StoredVerification.Matching(folder, study, recommended, out var stale);
+        if (stale is not null)
+        {
+            console.MarkupLineInterpolated($"[grey]verification: {stale}; not used[/]");
+        }
+        return stored;
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal static class VerifyCommand
             "--confirm times with the load (each must survive with throughput and p99 near the unlimited baseline's), then " +
             "one sustained run at a fixed rate (--sustain, default 30s at the baseline's req/s). With --from a study folder: " +
             "its recommendation, stepped up when it fails, and its reports rewritten. Exit code 0 when verified, 1 when not.");
-        foreach (var option in new Option[] { s_from, s_limit, s_env, s_confirm, s_load, s_healthy, SampleTargetOption.Target }.Concat(StudyVerifyStep.All))
+        foreach (var option in new Option[] { s_from, s_limit, s_env, s_confirm, s_load, s_healthy, SampleTargetOption.Target, LoadTimeoutOption.Option }.Concat(StudyVerifyStep.All))
         {
             command.Options.Add(option);
         }
@@ -44,7 +44,7 @@ internal static class VerifyCommand
     private static async Task<int> RunAsync(ParseResult parsed, TargetCommandLine target, CancellationToken ct)
     {
         var console = ExperimentCommands.ConsoleFor(parsed.InvocationConfiguration.Output);
-        var factory = TrialExecutors.Factory;
+        var factory = LoadTimeoutOption.Read(parsed) is { } bound ? new BoundedLoads(TrialExecutors.Factory, bound) : TrialExecutors.Factory;
         if (parsed.GetValue(s_from) is { } from)
         {
             if (target.CommandLine(parsed).Count > 0 || parsed.GetValue(SampleTargetOption.Target) is not null || parsed.GetValue(s_limit) is not null || parsed.GetValue(s_env) is { Length: > 0 })
@@ -60,6 +60,10 @@ internal static class VerifyCommand
             var fresh = await StudyVerifyStep.BaselineAsync(factory, plan.Spec, console, ct);
             var recommendation = await StudyVerifyStep.VerifyStudyAsync(factory, study, recommendOptions, options, console, ct, fresh.Load)
                 ?? throw new UserInputException($"the study in {folder.Path} recommends no limit; there is no setting to verify");
+            if (recommendation.Verification is { } verified)
+            {
+                StoredVerification.Write(folder, study, verified);
+            }
             await StudyReportWriter.WriteAsync(folder, new StudyReport(study, recommendation), ct);
             StudyTables.Recommendation(console, recommendation);
             return recommendation.Verification?.Verified is null ? 1 : 0;
@@ -104,5 +108,13 @@ internal static class VerifyCommand
             spec = spec with { Healthy = healthy };
         }
         return spec;
+    }
+
+    /// <summary>Every trial's load bounded by <c>--load-timeout</c> (the sustained run keeps its own, longer bound).</summary>
+    private sealed class BoundedLoads(ITrialExecutorFactory inner, TimeSpan bound) : ITrialExecutorFactory
+    {
+        public Trials.ITrialExecutor Create(StudySpec spec) => inner.Create(spec with { LoadTimeout = spec.LoadTimeout ?? bound });
+
+        public Func<Trials.TrialResult, string, CancellationToken, Task>? SaveSamples => inner.SaveSamples;
     }
 }

@@ -275,7 +275,12 @@ public sealed class EdgeSearch(ITrialExecutor executor, EdgeSearchOptions option
                     _byLimit[k] = list = [];
                 }
                 list.Add(results[i]);
-                _trials.Add(new EdgeTrial(_trials.Count + 1, _search, step, results[i], _health.IsHealthyUnderLimit(results[i])) { Round = _rounds });
+                var healthy = _health.IsHealthyUnderLimit(results[i]);
+                _trials.Add(new EdgeTrial(_trials.Count + 1, _search, step, results[i], healthy)
+                {
+                    Round = _rounds,
+                    NeverAtLimit = healthy && !_health.IsHealthy(results[i]),
+                });
             }
         }
 

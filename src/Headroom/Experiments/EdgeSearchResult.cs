@@ -20,6 +20,23 @@ public sealed record EdgeTrial(int Number, string Search, string Step, TrialResu
     public string Verdict => Result.Survived ? Healthy ? "survived" : SurvivedSlow : Result.Outcome.ToKebab();
 
     public const string SurvivedSlow = "survived (slow)";
+
+    /// <summary>
+    /// True when only the "never reached 95 % of its limit" rule made it healthy (<see cref="HealthCriteria.IsHealthyUnderLimit"/>):
+    /// it survived below the healthy bar. Every edge table marks such a row with <see cref="Marker"/> and prints <see cref="NeverAtLimitNote"/>.
+    /// </summary>
+    public bool NeverAtLimit { get; init; }
+
+    /// <summary><see cref="Verdict"/> with <see cref="Marker"/> when <see cref="NeverAtLimit"/>: the outcome column of the tables.</summary>
+    public string MarkedVerdict => NeverAtLimit ? $"{Verdict} {Marker}" : Verdict;
+
+    public const string Marker = "†";
+
+    public static readonly string NeverAtLimitNote =
+        $"{Marker} counted healthy below the bar: its memory never reached {HealthCriteria.ReachedLimitShare.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)} of the limit, so the limit did not slow it (one short load's req/s varies by up to 30 % between identical runs).";
+
+    /// <summary><see cref="NeverAtLimitNote"/> when a trial of <paramref name="trials"/> is marked; null otherwise.</summary>
+    public static string? NoteFor(IEnumerable<EdgeTrial> trials) => trials.Any(t => t.NeverAtLimit) ? NeverAtLimitNote : null;
 }
 
 /// <summary>Median figures of the trials at one limit, for the throughput curve between the edges.</summary>

@@ -76,9 +76,14 @@ public static class MarkdownReport
         foreach (var t in edge.Trials)
         {
             var r = t.Result;
-            Line(md, $"| {t.Number} | {t.Search} | {t.Step} | {t.Limit} | {t.Verdict} | {Mi(r.Memory.PeakAnonBytes)} | {Mi(r.Memory.PeakFileBytes)} | {Rps(r.Load?.RequestsPerSecond)} | {Ms(r.Load?.P99Latency)} | {Requests(r.Load)} | {(t.Healthy ? "yes" : "no")} | {Cell(r.Evidence)} |");
+            Line(md, $"| {t.Number} | {t.Search} | {t.Step} | {t.Limit} | {(showHealthy ? t.MarkedVerdict : t.Verdict)} | {Mi(r.Memory.PeakAnonBytes)} | {Mi(r.Memory.PeakFileBytes)} | {Rps(r.Load?.RequestsPerSecond)} | {Ms(r.Load?.P99Latency)} | {Requests(r.Load)} | {(t.Healthy ? "yes" : "no")} | {Cell(r.Evidence)} |");
         }
         Line(md, "");
+        if (showHealthy && EdgeTrial.NoteFor(edge.Trials) is { } note)
+        {
+            Line(md, note);
+            Line(md, "");
+        }
         if (edge.SurvivalEdge is { } s)
         {
             var upTo = edge.HealthyEdge ?? (edge.ThroughputCurve.Count > 0 ? edge.ThroughputCurve[^1].Limit : s);

@@ -37,7 +37,8 @@ public static class SummaryJson
             study.Baseline.Memory.PeakChargedBytes,
             study.Edge is { } e ? new EdgeSummary(e.SurvivalEdge, e.LargestFailing, e.HealthyEdge, e.Prediction.Edge, e.TrialsUsed, e.NoEdgeMessage ?? e.NoHealthyEdgeMessage)
             {
-                Outcomes = [.. e.Trials.Select(t => new EdgeTrialSummary(t.Number, t.Limit, t.Verdict, t.Result.Load?.RequestsPerSecond, t.Result.WallTime))],
+                Outcomes = [.. e.Trials.Select(t => new EdgeTrialSummary(t.Number, t.Limit, t.Verdict, t.Result.Load?.RequestsPerSecond, t.Result.WallTime) { NeverAtLimit = t.NeverAtLimit ? true : null })],
+                NeverAtLimitNote = EdgeTrial.NoteFor(e.Trials),
             } : null,
             study.Matrix?.Cells.Select(c => new CellSummary(c.Limit.Limit, c.Limit.Label, c.Knobs.Name, c.MedianRequestsPerSecond, c.MinRequestsPerSecond, c.MaxRequestsPerSecond, c.MedianAverageLatency, c.MedianP99Latency, c.MedianGcCount, c.OomKills, c.Trials) { Requests = c.Requests, Succeeded = c.Succeeded }).ToList(),
             study.Matrix?.Ratios.Select(x => new RatioSummary(x.Limit.Limit, x.Knobs.Name, x.Versus.Name, x.Interval?.Estimate, x.Interval?.Low, x.Interval?.High, x.Interval?.WithinNoise)).ToList(),
@@ -101,9 +102,16 @@ public sealed record EdgeSummary(MemoryQuantity? SurvivalEdge, MemoryQuantity? L
 {
     /// <summary>Every edge trial as the reports word it (<c>survived (slow)</c> included).</summary>
     public IReadOnlyList<EdgeTrialSummary> Outcomes { get; init; } = [];
+
+    /// <summary>The sentence the reports print under the trials when one is marked <c>neverAtLimit</c>; absent otherwise.</summary>
+    public string? NeverAtLimitNote { get; init; }
 }
 
-public sealed record EdgeTrialSummary(int Number, MemoryQuantity Limit, string Outcome, double? RequestsPerSecond, TimeSpan WallTime);
+public sealed record EdgeTrialSummary(int Number, MemoryQuantity Limit, string Outcome, double? RequestsPerSecond, TimeSpan WallTime)
+{
+    /// <summary>True (else absent) when it counted healthy below the bar only because its memory never reached 95 % of the limit.</summary>
+    public bool? NeverAtLimit { get; init; }
+}
 
 public sealed record CellSummary(MemoryQuantity Limit, string Label, string Knobs, double? MedianRequestsPerSecond, double? MinRequestsPerSecond, double? MaxRequestsPerSecond, TimeSpan? MedianAverageLatency, TimeSpan? MedianP99Latency, double? MedianGcCount, int OomKills, int Trials)
 {

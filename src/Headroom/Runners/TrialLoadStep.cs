@@ -51,7 +51,7 @@ public static class TrialLoadStep
             // Neither the target's death nor thrashing ended the load: it timed out on its own, against a target that
             // is alive. A survival without a load would be a false verdict.
             var what = timedOut
-                ? $"the load did not finish within {loadTimeout.TotalMinutes:0.#} min"
+                ? $"the load did not finish within {Trial.TrialBounds.Seconds(loadTimeout)}"
                 : "the load's requests timed out before it began (e.g. fetching its token)";
             if (!detector.DeclareUnanswered(what))
             {

@@ -82,6 +82,9 @@ public sealed record StudySpec
     /// <summary>Every trial's liveness probe (<c>liveness:</c>, <c>--liveness</c>); null: the readiness URL, 1 s / 1 s / 3.</summary>
     public Runners.Trial.LivenessSettings? Liveness { get; init; }
 
+    /// <summary>The longest one trial's load may run (<c>loadTimeout:</c>, <c>--load-timeout</c>); null: max(10 s, 5 × the baseline's load).</summary>
+    public TimeSpan? LoadTimeout { get; init; }
+
     /// <summary>The local runner's CPU quota in CPUs (0.25 = Kubernetes' 250m); null = no CPU limit.</summary>
     public double? Cpus { get; init; }
 

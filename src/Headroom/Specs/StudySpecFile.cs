@@ -22,6 +22,7 @@ internal sealed class StudySpecFile
     public string? Runtime { get; set; }
     public bool? Warm { get; set; }
     public LivenessFile? Liveness { get; set; }
+    public string? LoadTimeout { get; set; }
 }
 
 // liveness: { url: URL or none, timing: PERIOD/TIMEOUT/FAILURES or kubernetes }, as --liveness and --liveness-timing.

@@ -78,6 +78,7 @@ public static partial class StudySpecReader
             Runtime = runtime,
             Warm = file.Warm == true ? true : null,
             Liveness = file.Liveness is { } live ? Runners.Trial.LivenessSettings.Parse(live.Url, live.Timing, $"{source}: liveness") : null,
+            LoadTimeout = file.LoadTimeout is { } bound ? Runners.Trial.TrialBounds.ParseLoadTimeout(bound, $"{source}: loadTimeout") : null,
         };
         // Checked here first so that the error names the spec's key, not a command-line flag.
         if (spec.Repeats is < 1 or > Experiments.MatrixOptions.MaxRepeats)

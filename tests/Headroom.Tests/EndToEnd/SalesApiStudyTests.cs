@@ -36,7 +36,23 @@ public sealed class SalesApiStudyTests() : TempFolderTest("headroom-e2e-study-")
         // Measured here: the sample's cold edge is about 32 MiB, its unlimited peak about 46 MiB.
         Assert.InRange(survival.Mebibytes, 12, 128);
         Assert.True(edge.LargestFailing is { } failing && failing < survival, "a failing limit below the edge was seen");
-        Assert.NotEmpty(Assert.IsType<List<CellSummary>>(summary.Matrix, exactMatch: false));
+        var matrix = Assert.IsType<List<CellSummary>>(summary.Matrix, exactMatch: false);
+        Assert.NotEmpty(matrix);
+        // Every section agrees: the matrix's no-knob cells at and above the healthy edge meet the healthy bar (else the
+        // edge would have moved up past them, with a note).
+        if (edge.HealthyEdge is { } healthy)
+        {
+            var minRps = summary.BaselineRequestsPerSecond!.Value * EdgeSearchOptions.DefaultHealthy;
+            var maxP99 = summary.BaselineP99!.Value * EdgeSearchOptions.DefaultP99Factor;
+            var above = matrix.Where(c => c.Knobs == "none" && c.Limit >= healthy).ToList();
+            Assert.NotEmpty(above);
+            Assert.All(above, c => Assert.True(c.OomKills == 0 && c.MedianRequestsPerSecond >= minRps && c.MedianP99Latency <= maxP99,
+                $"no-knob cell at {c.Limit}: {c.MedianRequestsPerSecond:0} req/s, p99 {c.MedianP99Latency}, {c.OomKills} OOM; bar {minRps:0} req/s, p99 {maxP99} (healthy edge {healthy})"));
+        }
+        else
+        {
+            Assert.False(string.IsNullOrEmpty(edge.Message), "no healthy edge, and no message saying why");
+        }
 
         var recommendation = Assert.IsType<RecommendationSummary>(summary.Recommendation);
         var container = KubernetesYaml.Deserialize<V1Container>(Assert.IsType<string>(recommendation.ContainerYaml));

@@ -39,10 +39,12 @@ public sealed class VerifyStudyTests : IDisposable
         var args = string.Join(", ", new[] { TestPrograms.TestServer(), port.ToString(CultureInfo.InvariantCulture), "--env-file", envFile }.Select(a => $"\"{a}\""));
         var spec = Path.Combine(_root, "headroom.yaml");
         // runtime: dotnet gives the hexadecimal DOTNET_GCHeapHardLimit the issue's example prints (Python ignores it).
-        File.WriteAllText(spec, $"name: verified\nruntime: dotnet\ntarget:\n  command: python3\n  args: [{args}]\n  ready: http://127.0.0.1:{port}/ready\nload: \"-c 2 -n 200 http://127.0.0.1:{port}/\"\n");
+        // warm: no cold-set discovery start; --min 12Mi and --max 48Mi keep the edge and floor searches (the floor
+        // runs with the dotnet preset) to a few limits around the server's ~11 MiB of anon memory.
+        File.WriteAllText(spec, $"name: verified\nruntime: dotnet\nwarm: true\ntarget:\n  command: python3\n  args: [{args}]\n  ready: http://127.0.0.1:{port}/ready\nload: \"-c 2 -n 200 http://127.0.0.1:{port}/\"\n");
 
         var (exit, stdout, stderr) = await CliRun.RunAsync("study", "-f", spec, "--out", folder, "--plain", "--baseline-runs", "1", "--resolution", "4Mi",
-            "--confirm", "2", "--knobs", "none", "--limits", "64Mi", "--repeats", "1", "--sustain", "3s");
+            "--min", "12Mi", "--max", "48Mi", "--confirm", "2", "--knobs", "none", "--limits", "64Mi", "--repeats", "1", "--sustain", "3s");
 
         Assert.Equal((0, ""), (exit, stderr));
         Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
@@ -63,6 +65,26 @@ public sealed class VerifyStudyTests : IDisposable
         var starts = Starts(envFile);
         Assert.All(starts[^3..], s => Assert.Equal((limit.Bytes, value), (s.Limit, s.Env.GetValueOrDefault("DOTNET_GCHeapHardLimit"))));
         Assert.Equal("survived", summary.RootElement.GetProperty("baselineOutcome").GetString());
+
+        // Kept in verification.json: `recommend --from` prints it, and a resume of the finished study reuses it
+        // without starting the target again.
+        Assert.True(File.Exists(Path.Combine(folder, "verification.json")));
+        (exit, var recommended, stderr) = await CliRun.RunAsync("recommend", "--from", folder);
+        Assert.Equal((0, ""), (exit, stderr));
+        Assert.Contains($"Verified: 2 of 2 survived and healthy at {limit}", recommended);
+        (exit, var resumed, stderr) = await CliRun.RunAsync("study", "--resume", folder, "--plain", "--sustain", "3s");
+        Assert.Equal((0, ""), (exit, stderr));
+        Assert.Contains("verification: reused from verification.json", resumed);
+        Assert.Contains($"Verified: 2 of 2 survived and healthy at {limit}", resumed);
+        Assert.Equal(starts.Count, Starts(envFile).Count);
+        // Written after other trials than the folder holds now: not this study's verification any more.
+        var stored = Path.Combine(folder, "verification.json");
+        await File.WriteAllTextAsync(stored, (await File.ReadAllTextAsync(stored, TestContext.Current.CancellationToken)).Replace("\n  \"trials\": ", "\n  \"trials\": 1", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        (exit, recommended, _) = await CliRun.RunAsync("recommend", "--from", folder);
+        Assert.Equal(0, exit);
+        Assert.Matches(@"verification: verification\.json was written after 1\d+ recorded trials; there are \d+ now; not used", recommended);
+        Assert.DoesNotContain("Verified:", recommended, StringComparison.Ordinal);
+        Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
     }
 
     [Fact]

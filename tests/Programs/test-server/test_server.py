@@ -11,11 +11,17 @@
   --hang-live-after S  GET /live stops answering (hangs) S seconds after the start; every other path still answers
   --stall-start MIB    before listening, read a MIB-MiB mapped file over and over, forever: under a smaller limit
                        a start that stalls at the limit with major faults climbing
+  --crawl-above SHARE  once the memory cgroup's anon memory is above SHARE of its limit, every request waits 2 s
+                       (40 to 500 times its unlimited time on this machine, busy or quiet) and a thread reads a file
+                       as big as the limit (written at the start) through a mapping, over and over: the kernel keeps
+                       evicting it, so major faults climb at the limit while the server crawls (never under no limit:
+                       its share is then 0, and no file is written)
 GET /env answers the process's environment as JSON; GET /ready answers 200 always.
 """
 import json
 import os
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,6 +35,7 @@ def option(name, default, kind):
 STATUS = option("--status", 200, int)
 FAIL_EVERY = option("--fail-every", 0, int)
 SHED_ABOVE = option("--shed-above", 0.0, float)
+CRAWL_ABOVE = option("--crawl-above", 0.0, float)
 HANG_LIVE_AFTER = option("--hang-live-after", -1.0, float)
 STARTED = time.monotonic()
 STALL_START = option("--stall-start", 0, int)
@@ -101,6 +108,43 @@ if ENV_FILE:
         f.write(json.dumps({"env": dict(os.environ), "limit": cgroup_limit()}) + "\n")
 
 
+CRAWLING = threading.Lock()
+CRAWL_FILE = None
+if CRAWL_ABOVE and cgroup_limit():
+    # Written (and synced, so that its pages are clean and the kernel can evict them) before the server listens.
+    import tempfile
+    CRAWL_FILE = tempfile.TemporaryFile()
+    for _ in range(0, cgroup_limit(), 1 << 20):
+        CRAWL_FILE.write(b"\1" * (1 << 20))
+    CRAWL_FILE.flush()
+    os.fsync(CRAWL_FILE.fileno())
+crawl_started = False
+
+
+def thrash_forever():
+    """Reads the crawl file through a mapping, a page every 5 ms, over and over."""
+    import mmap
+    size = os.fstat(CRAWL_FILE.fileno()).st_size
+    mapped = mmap.mmap(CRAWL_FILE.fileno(), size, access=mmap.ACCESS_READ)
+    # No read-around: with this disk's 8-MiB readahead one fault would bring in 8 MiB, and a pass only a few faults.
+    mapped.madvise(mmap.MADV_RANDOM)
+    total = 0
+    while True:
+        for i in range(0, size, 4096):
+            total += mapped[i]
+            time.sleep(0.005)
+
+
+def crawl():
+    """Above the share: start the thrashing once, then make this request wait."""
+    global crawl_started
+    with CRAWLING:
+        if not crawl_started and CRAWL_FILE:
+            crawl_started = True
+            threading.Thread(target=thrash_forever, daemon=True).start()
+    time.sleep(2)
+
+
 class Handler(BaseHTTPRequestHandler):
     count = 0
     protocol_version = "HTTP/1.1"
@@ -123,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
             status = 500
         if SHED_ABOVE and anon_share() > SHED_ABOVE:
             status = 503
+        if CRAWL_ABOVE and anon_share() > CRAWL_ABOVE:
+            crawl()
         self.answer(status, b"ok\n")
 
     def answer(self, status, body):

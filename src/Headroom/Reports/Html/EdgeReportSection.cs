@@ -33,6 +33,10 @@ internal static class EdgeReportSection
         blocks.Add(new ReportFigure(EdgePathChart.Render(path, HtmlText.Slug($"path-{phase}")),
             $"Every trial of the search in order: the limit it tried and how it ended. A limit passes only when {options.Confirm} trials in a row survive; one failure is final for that limit."));
         blocks.Add(TrialTable(search, context));
+        if (EdgeTrial.NoteFor(search.Trials) is { } note)
+        {
+            blocks.Add(new ReportNote(note));
+        }
         if (search.ThroughputCurve.Count(p => p.Trials > 0) >= 2)
         {
             var sweep = new LimitSweepInput(context,
@@ -63,7 +67,7 @@ internal static class EdgeReportSection
             t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
             $"{t.Search} {t.Step}",
             t.Limit.ToKubernetes(),
-            t.Verdict,
+            t.MarkedVerdict,
             t.Result.Evidence,
             t.Healthy ? "yes" : "no",
             ReportFormat.Mi(t.Result.Memory.PeakAnonBytes),

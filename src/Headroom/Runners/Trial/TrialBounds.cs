@@ -18,6 +18,13 @@ public static class TrialBounds
     public static TimeSpan Load(TrialRequest request, TimeSpan? given) =>
         given ?? (request.Baseline is { } baseline ? Max(Least, 5 * baseline.LoadDuration) : TimeSpan.FromMinutes(10));
 
+    /// <summary>A load timeout as given (<c>90s</c>, <c>5m</c>, a bare number of seconds); one line when it is not a positive duration.</summary>
+    public static TimeSpan ParseLoadTimeout(string text, string name)
+    {
+        var bound = Soak.SoakOptions.ParseDuration(text, name);
+        return bound > TimeSpan.Zero ? bound : throw new UserInputException($"{name} '{text}' is not a bound on a load: give one above 0, e.g. 90s or 5m");
+    }
+
     public static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
