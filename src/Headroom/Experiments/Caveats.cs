@@ -1,4 +1,6 @@
 using System.Globalization;
+using Headroom.Knobs;
+using Headroom.Limits;
 using Headroom.Trials;
 
 namespace Headroom.Experiments;
@@ -11,18 +13,9 @@ public static class Caveats
         var caveats = new List<string>();
         var edge = study.Edge;
         var baselineRps = study.Baseline.Load?.RequestsPerSecond;
-        if (edge?.SurvivalEdge is { } survival && edge.HealthyEdge is { } healthy && healthy > survival && baselineRps is > 0)
+        if (edge?.SurvivalEdge is { } survival && edge.HealthyEdge is { } healthy && healthy > survival && study.Baseline.Load is { RequestsPerSecond: > 0 } baseline)
         {
-            var atSurvival = edge.ThroughputCurve.FirstOrDefault(p => p.Limit == survival);
-            if (atSurvival?.MedianRequestsPerSecond is { } c)
-            {
-                // "Crawled" only when the throughput says so: the edge can also be unhealthy on p99 or on a later section's trials.
-                var share = c / baselineRps.Value;
-                var why = share < study.Plan.Spec.Healthy
-                    ? F($"it survived but crawled: {c:#,0} req/s at {survival} against {baselineRps:#,0} unlimited ({share:P0})")
-                    : F($"it survived but was not healthy: {c:#,0} req/s at {survival} against {baselineRps:#,0} unlimited ({share:P0}){P99Part(atSurvival.MedianP99Latency, study.Baseline.Load?.P99Latency)}");
-                caveats.Add(F($"Between the survival edge {survival} and the healthy edge {healthy} {why}. The article's minimum is the survival edge; do not deploy at it."));
-            }
+            caveats.Add(F($"Between the survival edge {survival} and the healthy edge {healthy} {NotHealthy(study, survival, healthy, baseline)}. The article's minimum is the survival edge; do not deploy at it."));
         }
         if (edge is not null)
         {
@@ -46,9 +39,12 @@ public static class Caveats
             var change = atEdge.Estimate - 1;
             caveats.Add(F($"{edgeRatio.Knobs.Describe()} at the edge {edgeRatio.Limit.Limit} ran {Math.Abs(change):P0} {(change < 0 ? "slower" : "faster")} than no knobs (x{atEdge.Estimate:0.00}, {atEdge.Confidence:P0} CI {atEdge.Low:0.00}-{atEdge.High:0.00})."));
         }
-        foreach (var cell in study.Matrix?.Cells.Where(c => c.OomKills > 0) ?? [])
+        foreach (var cell in study.Matrix?.Cells ?? [])
         {
-            caveats.Add(F($"In the matrix, {cell.Knobs.Name} at {cell.Limit.Limit} was OOM-killed in {cell.OomKills} of {cell.Trials} rounds."));
+            if (study.Matrix!.FailedRounds(cell) is { } failed)
+            {
+                caveats.Add(F($"In the matrix, {cell.Knobs.Name} at {cell.Limit.Limit} failed: {failed}."));
+            }
         }
         if (study.Floor is { Floor: { } floor } f && f.NoKnobEdge is { } noKnob && f.ThroughputRatio is { } ratio)
         {
@@ -58,12 +54,41 @@ public static class Caveats
         }
         if (knob is { Interval: null })
         {
-            caveats.Add($"Whether {knob.KnobSet} pays off is unknown: fewer than two matrix rounds at {knob.AtLimit} had both trials survive.");
+            caveats.Add($"Whether {knob.KnobSet} pays off at {knob.AtLimit} is unknown: {knob.Verdict}.");
         }
         return caveats;
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Why the limits from the survival edge up to the healthy edge were not healthy, from the evidence that decided it:
+    /// a matrix cell there that failed (its failed rounds by outcome, or its medians against the bar), else the edge
+    /// search's own numbers at the survival edge, and those only when they are below the bar.
+    /// </summary>
+    private static string NotHealthy(StudyResult study, MemoryQuantity survival, MemoryQuantity healthy, TrialLoadSummary baseline)
+    {
+        var options = study.Plan.Spec.EdgeOptions();
+        var health = new HealthCriteria(baseline, options.Healthy, options.P99Factor);
+        if (study.Matrix is { } matrix)
+        {
+            var cells = matrix.Cells.Where(c => c.Knobs.Name == KnobSet.None.Name && c.Limit.Limit >= survival && c.Limit.Limit < healthy && !HealthEvidence.IsHealthy(c, health)).ToList();
+            if (cells.Count > 0)
+            {
+                return $"it survived the edge search but {string.Join("; ", cells.Select(c => HealthEvidence.WhyUnhealthy(matrix, c)))} ({HealthEvidence.Bar(health)})";
+            }
+        }
+        var atSurvival = study.Edge!.ThroughputCurve.FirstOrDefault(p => p.Limit == survival);
+        if (atSurvival?.MedianRequestsPerSecond is { } c && atSurvival.MedianP99Latency is { } p99 && !health.IsHealthy(c, p99))
+        {
+            // "Crawled" only when the throughput says so: the edge can also be unhealthy on p99.
+            var share = c / baseline.RequestsPerSecond;
+            return share < options.Healthy
+                ? F($"it survived but crawled: {c:#,0} req/s at {survival} against {baseline.RequestsPerSecond:#,0} unlimited ({share:P0})")
+                : F($"it survived but was not healthy: {c:#,0} req/s at {survival} against {baseline.RequestsPerSecond:#,0} unlimited ({share:P0}){P99Part(p99, baseline.P99Latency)}");
+        }
+        return $"it survived, but no limit below {healthy} was healthy in every trial";
+    }
 
     private static string P99Part(TimeSpan? atLimit, TimeSpan? unlimited) =>
         atLimit is { } p && unlimited is { } u
