@@ -63,21 +63,14 @@ public static class Caveats
 
     /// <summary>
     /// Why the limits from the survival edge up to the healthy edge were not healthy, from the evidence that decided it:
-    /// a matrix cell there that failed (its failed rounds by outcome, or its medians against the bar), else the edge
-    /// search's own numbers at the survival edge, and those only when they are below the bar.
+    /// the edge search's own numbers at the survival edge when they are below the bar, else the matrix cell there that
+    /// moved the healthy edge (its failed rounds by outcome, or its medians against the bar); never numbers that say
+    /// healthy.
     /// </summary>
     private static string NotHealthy(StudyResult study, MemoryQuantity survival, MemoryQuantity healthy, TrialLoadSummary baseline)
     {
         var options = study.Plan.Spec.EdgeOptions();
         var health = new HealthCriteria(baseline, options.Healthy, options.P99Factor);
-        if (study.Matrix is { } matrix)
-        {
-            var cells = matrix.Cells.Where(c => c.Knobs.Name == KnobSet.None.Name && c.Limit.Limit >= survival && c.Limit.Limit < healthy && !HealthEvidence.IsHealthy(c, health)).ToList();
-            if (cells.Count > 0)
-            {
-                return $"it survived the edge search but {string.Join("; ", cells.Select(c => HealthEvidence.WhyUnhealthy(matrix, c)))} ({HealthEvidence.Bar(health)})";
-            }
-        }
         var atSurvival = study.Edge!.ThroughputCurve.FirstOrDefault(p => p.Limit == survival);
         if (atSurvival?.MedianRequestsPerSecond is { } c && atSurvival.MedianP99Latency is { } p99 && !health.IsHealthy(c, p99))
         {
@@ -86,6 +79,15 @@ public static class Caveats
             return share < options.Healthy
                 ? F($"it survived but crawled: {c:#,0} req/s at {survival} against {baseline.RequestsPerSecond:#,0} unlimited ({share:P0})")
                 : F($"it survived but was not healthy: {c:#,0} req/s at {survival} against {baseline.RequestsPerSecond:#,0} unlimited ({share:P0}){P99Part(p99, baseline.P99Latency)}");
+        }
+        // The edge search found it healthy there: the matrix's rounds moved the healthy edge (HealthEvidence).
+        if (study.Matrix is { } matrix)
+        {
+            var cells = matrix.Cells.Where(m => m.Knobs.Name == KnobSet.None.Name && m.Limit.Limit >= survival && m.Limit.Limit < healthy && !HealthEvidence.IsHealthy(m, health)).ToList();
+            if (cells.Count > 0)
+            {
+                return $"it survived the edge search but {string.Join("; ", cells.Select(m => HealthEvidence.WhyUnhealthy(matrix, m)))} ({HealthEvidence.Bar(health)})";
+            }
         }
         return $"it survived, but no limit below {healthy} was healthy in every trial";
     }
