@@ -26,9 +26,11 @@ internal static class KubernetesRunnerOptions
 
     public static readonly Option<bool> AllowLiveReplicas = new("--allow-live-replicas") { Description = "With --runner k8s: patch a Deployment with more than one replica (each serves real traffic at the trial's limit; only one is measured). Refused otherwise; --parallel uses clones instead." };
 
+    public static readonly Option<bool> AllowServiceTraffic = new("--allow-service-traffic") { Description = "With --runner k8s: patch a Deployment whose pods a Service in the namespace selects (they serve its real traffic at each trial's limit). Refused otherwise; --parallel uses clones, which no Service selects." };
+
     public static readonly Option<bool> ClonePvcAsEmptyDir = new("--clone-pvc-as-emptydir") { Description = "With --parallel: give each clone an emptyDir where the Deployment mounts a PersistentVolumeClaim (refused otherwise: Multi-Attach, or clones writing its data)." };
 
-    public static IEnumerable<Option> All => [Deployment, Container, Namespace, Context, Url, RolloutTimeout, AllowLiveReplicas, ClonePvcAsEmptyDir];
+    public static IEnumerable<Option> All => [Deployment, Container, Namespace, Context, Url, RolloutTimeout, AllowLiveReplicas, AllowServiceTraffic, ClonePvcAsEmptyDir];
 
     public static bool IsKubernetes(ParseResult parsed) => parsed.GetValue(ContainerRunnerOptions.Runner) == "k8s";
 
@@ -57,6 +59,7 @@ internal static class KubernetesRunnerOptions
     {
         RolloutTimeout = parsed?.GetValue(RolloutTimeout) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(5),
         AllowLiveReplicas = parsed?.GetValue(AllowLiveReplicas) ?? false,
+        AllowServiceTraffic = parsed?.GetValue(AllowServiceTraffic) ?? false,
         PvcAsEmptyDir = parsed?.GetValue(ClonePvcAsEmptyDir) ?? false,
         ReadyTimeout = local.ReadyTimeout,
         Hold = local.Hold,

@@ -49,6 +49,11 @@ internal static class RunReport
             {
                 text.Append('\n');
             }
+            if (d.LoadPath is { } path)
+            {
+                Line(text, string.Create(CultureInfo.InvariantCulture,
+                    $"Load went {path}: {result.Load?.RequestsPerSecond ?? 0:#,0.#} req/s achieved; traffic inside the cluster can come faster and make the service allocate more."));
+            }
         }
         else
         {

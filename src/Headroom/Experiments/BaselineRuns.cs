@@ -59,6 +59,7 @@ public static class BaselineRuns
             PeakChargedBytes = Max(runs, m => m.PeakChargedBytes),
             PeakAnonBytes = Max(runs, m => m.PeakAnonBytes),
             PeakFileBytes = Max(runs, m => m.PeakFileBytes),
+            PeakWorkingSetBytes = Max(runs, m => m.PeakWorkingSetBytes),
             RuntimeSysBytes = Max(runs, m => m.RuntimeSysBytes),
         };
         return median with

@@ -17,6 +17,10 @@ public static class Caveats
         {
             caveats.Add(F($"Between the survival edge {survival} and the healthy edge {healthy} {NotHealthy(study, survival, healthy, baseline)}. The article's minimum is the survival edge; do not deploy at it."));
         }
+        if (study.Baseline.Details.LoadPath is { } path && baselineRps is { } unlimited)
+        {
+            caveats.Add(PortForward(path, unlimited, edge?.Trials.Select(t => t.Result.Load?.RequestsPerSecond).OfType<double>().ToList() ?? []));
+        }
         if (edge is not null)
         {
             foreach (var point in edge.ThroughputCurve.Where(p => p.Failures > 0 && p.Failures < p.Trials))
@@ -58,6 +62,10 @@ public static class Caveats
         }
         return caveats;
     }
+
+    /// <summary>The load's path said with its achieved rates: traffic inside the cluster may come faster and make the service allocate more.</summary>
+    private static string PortForward(string path, double unlimited, List<double> trials) =>
+        F($"The load went {path}: {unlimited:#,0} req/s achieved unlimited{(trials.Count == 0 ? "" : F($", {trials.Min():#,0}-{trials.Max():#,0} req/s in the edge's trials"))}. Traffic inside the cluster can come faster and make the service allocate more, so the edges may be optimistic; --url with an address that reaches the pods from inside the cluster's network (an ingress) avoids it.");
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

@@ -6,12 +6,20 @@ namespace Headroom.Experiments;
 /// <summary>
 /// Predicts the survival edge from one unlimited trial, so the search starts close to it.
 /// <para>
-/// The unlimited peak P is a bad predictor: most of it is often page cache the kernel could reclaim (Node: 79 of
-/// 95 MiB, JVM: 70 of 138, Go: 6.7 of 14). Anonymous memory cannot be reclaimed without swap, so all of it is
-/// needed; of the file pages only those the service keeps touching (its code, the runtime's files) are, and an
-/// unlimited run does not say which. The predictor takes half of them:
-/// <c>edge ≈ peak anon + 0.5 × peak file</c>, never above the peak charged. On the Go twin (anon 7.4, file 6.7,
-/// edge 12 MiB) it predicts 10.8 MiB. Without anon/file figures it falls back to 0.75 × peak charged.
+/// The unlimited peak P is a bad predictor: most of it is often page cache the kernel can reclaim (Node: 78 of
+/// 90 MiB, JVM: 71 of 115). The predictor takes the kernel's own split instead: the peak working set, charged less
+/// the inactive file pages (what the kubelet calls the container's working set). It keeps everything the kernel
+/// cannot reclaim without swap — anon, shmem (.NET's double-mapped JIT code, 13 MiB of the C# sample's 22 MiB of
+/// "file"), kernel memory — and the file pages the kernel has seen used more than once; it leaves out the file
+/// pages read once, at start (the JDK's lib/modules, Python's .pyc, Node's startup code), which are the first that
+/// reclaim takes under a limit. Measured cold against 3-confirmation survival edges (docs/cold-start.md): Python −7 %,
+/// Node −3 %, the C# sample +4 %; it under-predicts a small static binary whose code is mapped and never scanned
+/// without pressure (Go −41 %, nginx −33 %) and over-predicts the JVM, which picks another GC and a heap of a
+/// quarter of the limit under a limit (+58 %).
+/// </para>
+/// <para>
+/// Without a working set (records written before it was kept) the rule is peak anon + half the peak file pages;
+/// without an anon/file split, 0.75 × peak charged.
 /// </para>
 /// </summary>
 public static class EdgePredictor
@@ -21,6 +29,13 @@ public static class EdgePredictor
 
     public static EdgePrediction Predict(TrialMemorySummary memory)
     {
+        if (memory.PeakWorkingSetBytes is { } workingSet)
+        {
+            var readOnce = memory.PeakChargedBytes is { } peak && peak > workingSet ? $"; the other {Mi(peak - workingSet)} of the peak charged {Mi(peak)} were inactive file pages, read once and reclaimable" : "";
+            return new EdgePrediction(
+                new MemoryQuantity(Math.Max(1, workingSet)),
+                $"peak working set {Mi(workingSet)} (charged less the inactive file pages: anon, shmem, kernel memory and the file pages used more than once){readOnce}");
+        }
         if (memory.PeakAnonBytes is { } anon && memory.PeakFileBytes is { } file)
         {
             var bytes = anon + (long)(file * TouchedFileShare);
@@ -32,11 +47,11 @@ public static class EdgePredictor
                 new MemoryQuantity(Math.Max(1, bytes)),
                 $"peak anon {Mi(anon)} + half of peak file {Mi(file)} (the file pages an unlimited run read once are mostly reclaimable)");
         }
-        if (memory.PeakChargedBytes is { } peak)
+        if (memory.PeakChargedBytes is { } charged2)
         {
             return new EdgePrediction(
-                new MemoryQuantity(Math.Max(1, (long)(peak * ChargedOnlyShare))),
-                $"0.75 x peak charged {Mi(peak)} (no anon/file split was measured)");
+                new MemoryQuantity(Math.Max(1, (long)(charged2 * ChargedOnlyShare))),
+                $"0.75 x peak charged {Mi(charged2)} (no anon/file split was measured)");
         }
         return new EdgePrediction(null, "no memory figures from the unlimited run; the search starts at its lowest limit x 64");
     }

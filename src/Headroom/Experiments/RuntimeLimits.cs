@@ -18,8 +18,8 @@ public static class RuntimeLimits
 
     /// <summary>
     /// What the container needs besides the runtime's heap. With the kernel's anon/file split: the anonymous memory
-    /// outside the heap plus half the file pages (the page cache the service keeps touching, as the edge predictor
-    /// counts it; the rest is reclaimable). Without it: peak charged − heap, which overstates by the whole page cache.
+    /// outside the heap plus half the file pages (the page cache the service keeps touching; the rest is
+    /// reclaimable). Without it: peak charged − heap, which overstates by the whole page cache.
     /// </summary>
     public static (long Bytes, string Derivation)? NonHeapOverhead(TrialMemorySummary memory)
     {

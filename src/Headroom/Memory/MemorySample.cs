@@ -28,4 +28,12 @@ public sealed record MemorySample(
     /// <summary>The working set <c>metrics.k8s.io</c> last reported for the container (the Kubernetes runner), else null.</summary>
     [JsonPropertyName("working_set")]
     public long? WorkingSetBytes { get; init; }
+
+    /// <summary>
+    /// Charged less the inactive file pages, the kubelet's (cAdvisor's) container working set, from the cgroup's own
+    /// figures (v1 <c>usage_in_bytes − total_inactive_file</c>, v2 <c>memory.current − inactive_file</c>): anon,
+    /// shmem, kernel memory and the file pages the kernel has seen used more than once. Null without both figures.
+    /// </summary>
+    [JsonIgnore]
+    public long? ChargedWorkingSetBytes => UsageBytes is { } usage && InactiveFileBytes is { } inactive ? Math.Max(0, usage - inactive) : null;
 }

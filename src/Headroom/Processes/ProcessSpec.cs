@@ -42,4 +42,7 @@ public enum StopSignal
 
     /// <summary>SIGINT, as Ctrl+C sends.</summary>
     Interrupt = 2,
+
+    /// <summary>SIGHUP, as a dropped SSH session sends to its processes.</summary>
+    Hangup = 1,
 }

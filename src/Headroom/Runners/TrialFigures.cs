@@ -28,6 +28,7 @@ public static class TrialFigures
             GcCount: figures?.GcCount)
         {
             RuntimeMemoryLimitBytes = figures?.MemoryLimitBytes,
+            PeakWorkingSetBytes = Max(s => s.ChargedWorkingSetBytes),
         };
     }
 }

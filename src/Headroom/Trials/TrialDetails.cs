@@ -33,6 +33,11 @@ public sealed record TrialDetails
     public RuntimeFigures? CountersAfter { get; init; }
     public KernelFigures? KernelBefore { get; init; }
     public KernelFigures? KernelAfter { get; init; }
+    /// <summary>
+    /// How the load reached the target when not directly: the Kubernetes runner's <c>through the API server's
+    /// port-forward</c> (slower than traffic inside the cluster, so fewer requests and less allocation); null: direct.
+    /// </summary>
+    public string? LoadPath { get; init; }
     /// <summary>The load generator's own report (hey's format), when there was load.</summary>
     public string? LoadReport { get; init; }
     /// <summary>How the last run ended (null when it was alive at the end).</summary>

@@ -57,6 +57,9 @@ public sealed record TrialMemorySummary(
     long? RuntimeHeapSysBytes,
     long? GcCount)
 {
+    /// <summary>The highest working set sampled: charged less the inactive file pages (see <see cref="Memory.MemorySample.ChargedWorkingSetBytes"/>); null in records written before it was kept.</summary>
+    public long? PeakWorkingSetBytes { get; init; }
+
     /// <summary>The runtime's own memory limit as it reported it (Go's expvar <c>memlimit</c>, set by GOMEMLIMIT); long.MaxValue: none.</summary>
     public long? RuntimeMemoryLimitBytes { get; init; }
 }

@@ -129,6 +129,27 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         new(KubeConnection.ClientFor(new KubernetesClientConfiguration { Host = Url.ToString().TrimEnd('/') }, Retrying = new RetryingHandler { FirstBackoff = TimeSpan.FromMilliseconds(50) }),
             "default", $"fake API server {Url}");
 
+    /// <summary>Writes a kubeconfig whose current context (namespace default) names this server.</summary>
+    public Task WriteKubeconfigAsync(string path, CancellationToken cancellationToken) => File.WriteAllTextAsync(path, $"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: fake
+          cluster:
+            server: {Url.ToString().TrimEnd('/')}
+        users:
+        - name: fake
+          user:
+            token: not-checked
+        contexts:
+        - name: fake
+          context:
+            cluster: fake
+            user: fake
+            namespace: default
+        current-context: fake
+        """, cancellationToken);
+
     /// <summary>The retrying handler of the last connection made.</summary>
     public RetryingHandler? Retrying { get; private set; }
 
@@ -307,6 +328,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             if (OtherDeploymentsApi(method, path, selector, body) is { } served)
             {
                 return served;
+            }
+            if (ServicesApi(method, path) is { } services)
+            {
+                return services;
             }
             var revision = Revision();
             var hash = Hash(revision);

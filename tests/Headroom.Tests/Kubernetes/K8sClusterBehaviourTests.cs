@@ -241,6 +241,47 @@ public class K8sClusterBehaviourTests
         Assert.Empty(fake.Patches);
     }
 
+    /// <summary>
+    /// A Service's selector is a plain label map; the EndpointSlice controller routes its traffic to every ready pod
+    /// whose labels include it (pkg/controller/endpointslice), an ExternalName Service has none. Sequential mode
+    /// patches the live Deployment, so a Service selecting its pods is refused, unless --allow-service-traffic.
+    /// </summary>
+    [Fact]
+    public async Task ServiceSelectingTheDeploymentsPods_IsRefusedNamingIt_UnlessAllowed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.AddService("billing", new Dictionary<string, string> { ["app"] = "billing" });
+        fake.AddService("sales-dns", null, "ExternalName");
+        fake.AddService("sales-canary", new Dictionary<string, string> { ["app"] = "sales", ["track"] = "canary" });
+        fake.AddService("sales", new Dictionary<string, string> { ["app"] = "sales" });
+
+        await using (var executor = Executor(fake, "-c 1 -n 5"))
+        {
+            var error = await Assert.ThrowsAsync<UserInputException>(() => executor.RunAsync(At("64Mi"), null, ct));
+            Assert.Equal("service/sales selects deployment/sales's pods (app=sales): its real traffic would meet each trial's limit; use --parallel N (clones whose labels drop the Deployment's selector, so no Service routes to them), or --allow-service-traffic if you mean it",
+                error.Message);
+        }
+        fake.ForbidServices = true;
+        await using (var executor = Executor(fake, "-c 1 -n 5"))
+        {
+            var error = await Assert.ThrowsAsync<UserInputException>(() => executor.RunAsync(At("64Mi"), null, ct));
+            Assert.Equal("cannot list services in namespace default (403) to check whether one sends real traffic to deployment/sales's pods: grant list on services (deploy/k8s/rbac/role.yaml), or pass --allow-service-traffic if you know none does",
+                error.Message);
+        }
+        Assert.Empty(fake.Patches);
+
+        TrialResult result;
+        await using (var executor = Executor(fake, "-c 1 -n 5", fake.FastOptions() with { AllowServiceTraffic = true, RolloutTimeout = TimeSpan.FromMinutes(2) }))
+        {
+            result = await executor.RunAsync(At("64Mi"), null, ct);
+        }
+        Assert.True(result.Outcome == TrialOutcome.Survived, result.Evidence);
+        Assert.NotEmpty(fake.Patches);
+        // With the flag the Services are not even listed (the two refused runs listed them once each).
+        Assert.Equal(2, fake.Requests.Count(r => r.Path == "/api/v1/namespaces/default/services"));
+    }
+
     [Fact]
     public async Task FailedRestore_SaysTheExactRestoreCommand()
     {

@@ -15,25 +15,7 @@ public class K8sCommandTests
     {
         var folder = Directory.CreateTempSubdirectory("headroom-k8s-");
         var kubeconfig = Path.Combine(folder.FullName, "config");
-        await File.WriteAllTextAsync(kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: fake
-              cluster:
-                server: {fake.Url.ToString().TrimEnd('/')}
-            users:
-            - name: fake
-              user:
-                token: not-checked
-            contexts:
-            - name: fake
-              context:
-                cluster: fake
-                user: fake
-                namespace: default
-            current-context: fake
-            """, TestContext.Current.CancellationToken);
+        await fake.WriteKubeconfigAsync(kubeconfig, TestContext.Current.CancellationToken);
         var before = Environment.GetEnvironmentVariable("KUBECONFIG");
         Environment.SetEnvironmentVariable("KUBECONFIG", kubeconfig);
         try
@@ -81,6 +63,7 @@ public class K8sCommandTests
         Assert.True(exit == 0, stdout + stderr);
         Assert.Contains("port-forward 127.0.0.1:", stderr, StringComparison.Ordinal);
         Assert.Contains(fake.Requests, r => r.Method == "WEBSOCKET" && r.Query == "?ports=3000");
+        Assert.Matches(@"Load went through the API server's port-forward: [\d,.]+ req/s achieved; traffic inside the cluster can come faster and make the service allocate more\.", stdout);
         Assert.False(fake.Deployment["metadata"]!["annotations"]!.AsObject().ContainsKey("headroom.dev/original"));
     }
 

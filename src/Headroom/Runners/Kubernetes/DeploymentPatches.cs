@@ -121,7 +121,11 @@ public static class DeploymentPatches
         }
         if (deployment["spec"]?["template"]?["metadata"]?["annotations"] is JsonObject annotations && annotations.ContainsKey(TrialAnnotation))
         {
-            ops.Add(Op("remove", $"/spec/template/metadata/annotations/{Escape(TrialAnnotation)}"));
+            // The trial's annotation alone: the map goes with it, as the original had none (the API server omits an
+            // empty map; a client that keeps one would show a template that differs from the original).
+            ops.Add(annotations.Count == 1
+                ? Op("remove", "/spec/template/metadata/annotations")
+                : Op("remove", $"/spec/template/metadata/annotations/{Escape(TrialAnnotation)}"));
         }
         ops.Add(Op("remove", $"/metadata/annotations/{Escape(SavedOriginal.Annotation)}"));
         return new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch);

@@ -21,14 +21,16 @@ public static class DeploymentWriter
 
     /// <summary>
     /// Patches the trial's limit and knobs in; <paramref name="patching"/> is called once the checks passed, just before
-    /// the first PATCH is sent (from then on the Deployment may be changed and needs a restore).
+    /// the first PATCH is sent (from then on the Deployment may be changed and needs a restore); <paramref name="check"/>
+    /// may refuse the Deployment read (one more check, as <see cref="DeploymentChecks"/>).
     /// </summary>
     public static async Task<V1Deployment> PatchForTrialAsync(
         KubeConnection connection, DeploymentTarget target, K8sRunnerOptions options, TrialRequest request, string trialId, Action patching,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken, Action<V1Deployment>? check = null) =>
         (await PatchAsync(connection, target.Name, (deployment, json) =>
         {
             DeploymentChecks.Refuse(deployment, options, connection.RestoreCommand(target.Name));
+            check?.Invoke(deployment);
             var patch = DeploymentPatches.ForTrial(json, target.Container, request.Limit, request.Knobs, trialId, options.StudyKnobs, options.RunId);
             patching();
             return patch;

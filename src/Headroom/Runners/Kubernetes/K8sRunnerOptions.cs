@@ -71,6 +71,13 @@ public sealed record K8sRunnerOptions : TrialOptions
     public bool AllowLiveReplicas { get; init; }
 
     /// <summary>
+    /// Patch a Deployment whose pods a Service in the namespace selects (<c>--allow-service-traffic</c>; false): they
+    /// would serve its real traffic at each trial's limit (<see cref="ServiceSelection"/>). Clones are not checked:
+    /// their labels drop the Deployment's selector.
+    /// </summary>
+    public bool AllowServiceTraffic { get; init; }
+
+    /// <summary>
     /// <c>--clone-pvc-as-emptydir</c>: give <c>--parallel</c> clones an emptyDir where the Deployment mounts a
     /// PersistentVolumeClaim (refused otherwise).
     /// </summary>

@@ -43,8 +43,9 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
 
     private async Task<TrialResult> RunCoreAsync(TrialRequest request, int trial, IProgress<string>? progress, CancellationToken cancellationToken)
     {
+        var services = trial == 1 ? await ServiceSelection.ListAsync(connection, target.Name, options, cancellationToken) : null;
         var patched = await DeploymentWriter.PatchForTrialAsync(connection, target, options, request, DeploymentPatches.NewTrialId(trial),
-            _restore.Patched, cancellationToken);
+            _restore.Patched, cancellationToken, d => ServiceSelection.Refuse(d, services));
         progress?.Report($"patched {target.Describe()}: memory {request.Limit?.ToString() ?? "unlimited"}, knobs {request.Knobs.Name}; waiting for the rollout");
         await using var host = new PodTrialHost(connection, target, patched, options,
             pod =>
@@ -54,7 +55,8 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
                 progress?.Report($"rolled out: pod {pod}{forwards}");
             }, () => _forwards.LastError);
         var launch = new TargetLaunch([target.Describe()]) { ReadyUrl = options.ReadyUrl, StatsUrl = options.StatsUrl };
-        return await TrialLoop.RunAsync(host, new TrialSetup(request, launch, target.Describe(), load), options, progress, cancellationToken);
+        var result = await TrialLoop.RunAsync(host, new TrialSetup(request, launch, target.Describe(), load), options, progress, cancellationToken);
+        return _forwards.LoadPath is { } path ? result with { Details = result.Details with { LoadPath = path } } : result;
     }
 
     /// <summary>

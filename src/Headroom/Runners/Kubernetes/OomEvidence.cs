@@ -6,11 +6,15 @@ using k8s.Models;
 namespace Headroom.Runners.Kubernetes;
 
 /// <summary>
-/// What the container status alone gets wrong about memory, corrected from the cgroup's <c>memory.events</c> read at
-/// the trial's start and end (through exec) and the cluster's events:
+/// What the container status alone gets wrong about memory, corrected from the cgroup's <c>memory.events</c> (v1:
+/// <c>memory.oom_control</c>) at the trial's last exec reading and the cluster's events:
 /// <list type="bullet">
 /// <item>a process other than the container's main one OOM-killed at the limit (a worker, a shell, the exec's own
-/// <c>cat</c>): no restart and no reason, yet <c>oom_kill</c> rose: <c>oom-killed</c>, not survived;</item>
+/// <c>cat</c>): no restart and no reason, yet <c>oom_kill</c> is above 0. The trial's pod is new with the trial (its
+/// template changed) and, with no restart, its container runs in the cgroup it started in, whose counters started at
+/// 0 (cgroup-v2.rst: memory.events counts the cgroup's and its descendants' events). So 0 is the baseline, not the
+/// first exec reading: that one comes after three execs, and a kill during warm-up or the load's first moments
+/// (before it) was missed when the rule compared the first and last readings. <c>oom-killed</c>, not survived;</item>
 /// <item>a kill by the node's OOM killer (the kubelet's <c>SystemOOM</c> Node event, recorded only for an OOM in the
 /// root cgroup, pkg/kubelet/oom/oom_watcher_linux.go): the kubelet still says OOMKilled, but the limit was not what
 /// ran out: crashed, like an eviction;</item>
@@ -25,14 +29,14 @@ public static class OomEvidence
     public const double NearLimit = 0.9;
 
     public static (TrialOutcome Outcome, string Evidence) Reconsider(
-        TrialOutcome outcome, string evidence, CgroupMemoryReading? first, CgroupMemoryReading? last,
+        TrialOutcome outcome, string evidence, CgroupMemoryReading? last,
         V1ContainerStateTerminated? ended, IReadOnlyList<TrialEvent> events, long? lastUsage, long? limit)
     {
         if (outcome is TrialOutcome.Survived or TrialOutcome.Thrashing
-            && first?.OomKills is { } before && last?.OomKills is { } after && after > before)
+            && last?.OomKills is > 0 and var kills)
         {
             return (TrialOutcome.OomKilled, string.Create(CultureInfo.InvariantCulture,
-                $"{evidence}; but memory.events oom_kill {before}->{after} with no restart: a process other than the container's main one was OOM-killed at the limit"));
+                $"{evidence}; but memory.events oom_kill 0->{kills} since the container started, with no restart: a process other than the container's main one was OOM-killed at the limit"));
         }
         if (outcome == TrialOutcome.OomKilled && events.LastOrDefault(e => e.Reason == "SystemOOM") is { } system)
         {

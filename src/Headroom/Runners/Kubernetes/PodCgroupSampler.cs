@@ -31,7 +31,6 @@ public sealed class PodCgroupSampler : IAsyncDisposable
     private long? _peak;
     private int _readings;
     private CgroupMemoryReading? _latest;
-    private CgroupMemoryReading? _first;
     private CgroupMemoryReading? _lastGood;
 
     public PodCgroupSampler(KubeConnection connection, string pod, string container, TimeSpan interval, TimeSpan timeout)
@@ -45,9 +44,6 @@ public sealed class PodCgroupSampler : IAsyncDisposable
 
     /// <summary>The last reading; null while the exec fails (the container is restarting) or before the first.</summary>
     public CgroupMemoryReading? Latest => Volatile.Read(ref _latest);
-
-    /// <summary>The first reading of the trial (its <c>memory.events</c> before the load); null before it.</summary>
-    public CgroupMemoryReading? First => Volatile.Read(ref _first);
 
     /// <summary>The last reading that succeeded (its <c>memory.events</c> at the end).</summary>
     public CgroupMemoryReading? LastGood => Volatile.Read(ref _lastGood);
@@ -99,7 +95,6 @@ public sealed class PodCgroupSampler : IAsyncDisposable
                 {
                     var reading = Parse(version, numbers, keyed, stdout);
                     Volatile.Write(ref _latest, reading);
-                    Interlocked.CompareExchange(ref _first, reading, null);
                     Volatile.Write(ref _lastGood, reading);
                     _peak = Math.Max(_peak ?? 0, Math.Max(reading.PeakBytes ?? 0, reading.UsageBytes));
                     _readings++;

@@ -65,8 +65,8 @@ public sealed class PodObservation : IAsyncDisposable
     /// </summary>
     public CgroupMemoryReading? Cgroup() => _cgroup?.Latest ?? _summary?.Latest;
 
-    /// <summary>The container's cgroup at the trial's first and last exec reading (their <c>memory.events</c>); nulls without exec.</summary>
-    public (CgroupMemoryReading? First, CgroupMemoryReading? Last) Events() => (_cgroup?.First, _cgroup?.LastGood);
+    /// <summary>The container's cgroup at the trial's last exec reading that succeeded (its <c>memory.events</c>); null without exec.</summary>
+    public CgroupMemoryReading? LastEvents() => _cgroup?.LastGood;
 
     /// <summary>The container's cgroup version, where an exec found it.</summary>
     public string? CgroupVersion => _cgroup?.Version;

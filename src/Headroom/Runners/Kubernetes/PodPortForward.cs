@@ -28,6 +28,13 @@ public sealed class PodPortForward : IAsyncDisposable
         _accepting = Task.Run(() => AcceptAsync(_stop.Token));
     }
 
+    /// <summary>
+    /// What a trial whose URLs went through these forwards says of its load (<see cref="Trials.TrialDetails.LoadPath"/>):
+    /// each connection is a WebSocket from here through the API server and the kubelet to the pod, so its request rate
+    /// is lower than traffic inside the cluster.
+    /// </summary>
+    public const string LoadPath = "through the API server's port-forward";
+
     public int LocalPort { get; }
 
     public int RemotePort { get; }

@@ -18,6 +18,9 @@ internal sealed class PodPortForwards(KubeConnection connection, IReadOnlyList<(
         return string.Concat(_forwards.Select(f => $", port-forward 127.0.0.1:{f.LocalPort} -> {f.RemotePort}"));
     }
 
+    /// <summary>How a trial's load reached the pod: <see cref="PodPortForward.LoadPath"/> when its URLs were forwarded; null otherwise.</summary>
+    public string? LoadPath => ports.Count == 0 ? null : PodPortForward.LoadPath;
+
     /// <summary>The first forward's last error (said when the trial's readiness URL never answered).</summary>
     public string? LastError => _forwards.Select(f => f.LastError).FirstOrDefault(e => e is not null);
 

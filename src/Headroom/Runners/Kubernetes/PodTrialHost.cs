@@ -80,8 +80,7 @@ internal sealed class PodTrialHost(
             events = [.. events, .. await PodEvents.NodeOomsAsync(connection.Client, pod?.Spec?.NodeName, _started, cancellationToken)];
         }
         _node = await NodeDescription.ReadAsync(connection, pod?.Spec?.NodeName, _observation?.CgroupVersion, cancellationToken);
-        var (first, last) = _observation?.Events() ?? (null, null);
-        var (outcome, evidence) = OomEvidence.Reconsider(classified, said, first, last, ended, events, _observation?.PeakUsage(), AppliedCheck.LimitBytes(pod, target.Container));
+        var (outcome, evidence) = OomEvidence.Reconsider(classified, said, _observation?.LastEvents(), ended, events, _observation?.PeakUsage(), AppliedCheck.LimitBytes(pod, target.Container));
         return new RunEnding(outcome, PodEvents.WithWarnings(outcome, evidence, events),
             ended is null ? null : new ExitStatus(ended.ExitCode, ended.FinishedAt ?? DateTime.UtcNow), log)
         {
