@@ -108,6 +108,7 @@ internal static class ExperimentCommands
         var result = LiveStudy.Wanted(output, plain) && executor is not Trials.IConcurrentTrialExecutor
             ? await LiveStudy.RunAsync(console, plan, executor, folder, factory.SaveSamples, ct)
             : await new Experiments.Study(executor, folder) { SaveSamples = factory.SaveSamples }.RunAsync(plan, new ProgressLines(console), ct);
+        var studyDone = System.Diagnostics.Stopwatch.GetTimestamp();
         // The curve runs before the reports: with a peak, the recommendation in every report comes from it.
         var atPeak = curve is null ? null : await StudyCurveStep.RunAsync(curve, factory, result, folder, console, ct);
         var recommendOptions = new RecommendOptions { Margin = plan.Spec.Margin, AtPeak = atPeak };
@@ -117,7 +118,8 @@ internal static class ExperimentCommands
                 ? new StudyReport(result, verified)
                 : StudyReport.From(result, recommendOptions);
         await StudyReportWriter.WriteAsync(folder, report, ct);
-        StudyTables.Render(console, report, recommend);
+        var steps = string.Join(" and ", new[] { curve is null ? null : "curve", verify is null ? null : "verification" }.OfType<string>());
+        StudyTables.Render(console, report, recommend, steps.Length == 0 ? null : (steps, System.Diagnostics.Stopwatch.GetElapsedTime(studyDone)));
         console.MarkupLineInterpolated($"reports: {Path.Combine(folder.Path, MarkdownReport.FileName)}, {Path.Combine(folder.Path, Reports.Html.HtmlReportWriter.FileName)}, {Path.Combine(folder.Path, SummaryJson.FileName)}");
         if (soak is { } duration)
         {

@@ -9,7 +9,11 @@ namespace Headroom.Cli.Commands;
 /// <summary>The terminal's view of a study: the same tables as report.md, drawn with Spectre.Console.</summary>
 internal static class StudyTables
 {
-    public static void Render(IAnsiConsole console, StudyReport report, bool showRecommendation)
+    /// <summary>
+    /// Draws the study; <c>after</c> names the steps run after its trials (curve, verification) and how long they took,
+    /// so the closing line's wall time is the whole command's.
+    /// </summary>
+    public static void Render(IAnsiConsole console, StudyReport report, bool showRecommendation, (string Steps, TimeSpan Time)? after = null)
     {
         var study = report.Study;
         var b = study.Baseline;
@@ -38,7 +42,7 @@ internal static class StudyTables
         {
             Recommendation(console, r);
         }
-        console.MarkupLineInterpolated($"{study.TrialsRun + study.TrialsReplayed} trials ({study.TrialsRun} run, {study.TrialsReplayed} replayed), {Seconds(study.TrialTime)} of trials, {Seconds(study.Elapsed)} wall time");
+        console.MarkupLineInterpolated($"{study.TrialsRun + study.TrialsReplayed} trials ({study.TrialsRun} run, {study.TrialsReplayed} replayed), {Seconds(study.TrialTime)} of trials, {Seconds(study.Elapsed)} wall time{(after is { } a ? $" + {Seconds(a.Time)} of {a.Steps} = {Seconds(study.Elapsed + a.Time)}" : "")}");
     }
 
     private static void Edge(IAnsiConsole console, string title, EdgeSearchResult edge, bool showHealthy)
@@ -83,7 +87,7 @@ internal static class StudyTables
     private static void Matrix(IAnsiConsole console, MatrixResult matrix)
     {
         var table = new Table().Title($"Matrix ({matrix.Repeats} interleaved rounds)").Border(TableBorder.Rounded);
-        foreach (var column in new[] { "limit", "knobs", "median req/s", "spread", "average", "p99", "GCs", "OOM", "requests ok" })
+        foreach (var column in new[] { "limit", "knobs", "median req/s", "spread", "average", "p99", "GCs", "OOM / failed", "requests ok" })
         {
             table.AddColumn(column);
         }
@@ -91,7 +95,7 @@ internal static class StudyTables
         {
             var spread = c.MinRequestsPerSecond is { } min && c.MaxRequestsPerSecond is { } max ? $"{Rps(min)}-{Rps(max)}" : "-";
             table.AddRow($"{c.Limit.Limit} ({c.Limit.Label})", c.Knobs.Name, Rps(c.MedianRequestsPerSecond), spread,
-                Ms(c.MedianAverageLatency), Ms(c.MedianP99Latency), Count(c.MedianGcCount), $"{c.OomKills} of {c.Trials}", Requests(c.Succeeded, c.Requests));
+                Ms(c.MedianAverageLatency), Ms(c.MedianP99Latency), Count(c.MedianGcCount), $"{c.OomKills} / {c.OtherFailures} of {c.Trials}", Requests(c.Succeeded, c.Requests));
         }
         console.Write(table);
         foreach (var r in matrix.Ratios)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Headroom.Knobs;
+using Headroom.Limits;
 using Headroom.Trials;
 
 namespace Headroom.Experiments;
@@ -11,18 +13,9 @@ public static class Caveats
         var caveats = new List<string>();
         var edge = study.Edge;
         var baselineRps = study.Baseline.Load?.RequestsPerSecond;
-        if (edge?.SurvivalEdge is { } survival && edge.HealthyEdge is { } healthy && healthy > survival && baselineRps is > 0)
+        if (edge?.SurvivalEdge is { } survival && edge.HealthyEdge is { } healthy && healthy > survival && study.Baseline.Load is { RequestsPerSecond: > 0 } baseline)
         {
-            var atSurvival = edge.ThroughputCurve.FirstOrDefault(p => p.Limit == survival);
-            if (atSurvival?.MedianRequestsPerSecond is { } c)
-            {
-                // "Crawled" only when the throughput says so: the edge can also be unhealthy on p99 or on a later section's trials.
-                var share = c / baselineRps.Value;
-                var why = share < study.Plan.Spec.Healthy
-                    ? F($"it survived but crawled: {c:#,0} req/s at {survival} against {baselineRps:#,0} unlimited ({share:P0})")
-                    : F($"it survived but was not healthy: {c:#,0} req/s at {survival} against {baselineRps:#,0} unlimited ({share:P0}){P99Part(atSurvival.MedianP99Latency, study.Baseline.Load?.P99Latency)}");
-                caveats.Add(F($"Between the survival edge {survival} and the healthy edge {healthy} {why}. The article's minimum is the survival edge; do not deploy at it."));
-            }
+            caveats.Add(F($"Between the survival edge {survival} and the healthy edge {healthy} {NotHealthy(study, survival, healthy, baseline)}. The article's minimum is the survival edge; do not deploy at it."));
         }
         if (study.Baseline.Details.LoadPath is { } path && baselineRps is { } unlimited)
         {
@@ -50,9 +43,12 @@ public static class Caveats
             var change = atEdge.Estimate - 1;
             caveats.Add(F($"{edgeRatio.Knobs.Describe()} at the edge {edgeRatio.Limit.Limit} ran {Math.Abs(change):P0} {(change < 0 ? "slower" : "faster")} than no knobs (x{atEdge.Estimate:0.00}, {atEdge.Confidence:P0} CI {atEdge.Low:0.00}-{atEdge.High:0.00})."));
         }
-        foreach (var cell in study.Matrix?.Cells.Where(c => c.OomKills > 0) ?? [])
+        foreach (var cell in study.Matrix?.Cells ?? [])
         {
-            caveats.Add(F($"In the matrix, {cell.Knobs.Name} at {cell.Limit.Limit} was OOM-killed in {cell.OomKills} of {cell.Trials} rounds."));
+            if (study.Matrix!.FailedRounds(cell) is { } failed)
+            {
+                caveats.Add(F($"In the matrix, {cell.Knobs.Name} at {cell.Limit.Limit} failed: {failed}."));
+            }
         }
         if (study.Floor is { Floor: { } floor } f && f.NoKnobEdge is { } noKnob && f.ThroughputRatio is { } ratio)
         {
@@ -62,7 +58,7 @@ public static class Caveats
         }
         if (knob is { Interval: null })
         {
-            caveats.Add($"Whether {knob.KnobSet} pays off is unknown: fewer than two matrix rounds at {knob.AtLimit} had both trials survive.");
+            caveats.Add($"Whether {knob.KnobSet} pays off at {knob.AtLimit} is unknown: {knob.Verdict}.");
         }
         return caveats;
     }
@@ -72,6 +68,37 @@ public static class Caveats
         F($"The load went {path}: {unlimited:#,0} req/s achieved unlimited{(trials.Count == 0 ? "" : F($", {trials.Min():#,0}-{trials.Max():#,0} req/s in the edge's trials"))}. Traffic inside the cluster can come faster and make the service allocate more, so the edges may be optimistic; --url with an address that reaches the pods from inside the cluster's network (an ingress) avoids it.");
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Why the limits from the survival edge up to the healthy edge were not healthy, from the evidence that decided it:
+    /// the edge search's own numbers at the survival edge when they are below the bar, else the matrix cell there that
+    /// moved the healthy edge (its failed rounds by outcome, or its medians against the bar); never numbers that say
+    /// healthy.
+    /// </summary>
+    private static string NotHealthy(StudyResult study, MemoryQuantity survival, MemoryQuantity healthy, TrialLoadSummary baseline)
+    {
+        var options = study.Plan.Spec.EdgeOptions();
+        var health = new HealthCriteria(baseline, options.Healthy, options.P99Factor);
+        var atSurvival = study.Edge!.ThroughputCurve.FirstOrDefault(p => p.Limit == survival);
+        if (atSurvival?.MedianRequestsPerSecond is { } c && atSurvival.MedianP99Latency is { } p99 && !health.IsHealthy(c, p99))
+        {
+            // "Crawled" only when the throughput says so: the edge can also be unhealthy on p99.
+            var share = c / baseline.RequestsPerSecond;
+            return share < options.Healthy
+                ? F($"it survived but crawled: {c:#,0} req/s at {survival} against {baseline.RequestsPerSecond:#,0} unlimited ({share:P0})")
+                : F($"it survived but was not healthy: {c:#,0} req/s at {survival} against {baseline.RequestsPerSecond:#,0} unlimited ({share:P0}){P99Part(p99, baseline.P99Latency)}");
+        }
+        // The edge search found it healthy there: the matrix's rounds moved the healthy edge (HealthEvidence).
+        if (study.Matrix is { } matrix)
+        {
+            var cells = matrix.Cells.Where(m => m.Knobs.Name == KnobSet.None.Name && m.Limit.Limit >= survival && m.Limit.Limit < healthy && !HealthEvidence.IsHealthy(m, health)).ToList();
+            if (cells.Count > 0)
+            {
+                return $"it survived the edge search but {string.Join("; ", cells.Select(m => HealthEvidence.WhyUnhealthy(matrix, m)))} ({HealthEvidence.Bar(health)})";
+            }
+        }
+        return $"it survived, but no limit below {healthy} was healthy in every trial";
+    }
 
     private static string P99Part(TimeSpan? atLimit, TimeSpan? unlimited) =>
         atLimit is { } p && unlimited is { } u

@@ -36,7 +36,7 @@ public sealed record MatrixCell(
 }
 
 /// <summary>At one limit, knob set / baseline knob set req/s paired by round, with its bootstrap interval
-/// (null when fewer than two rounds had both trials survive).</summary>
+/// (null when fewer than <see cref="PairedBootstrap.MinPairedRounds"/> rounds had both trials survive).</summary>
 public sealed record KnobRatio(MatrixLimit Limit, KnobSet Knobs, KnobSet Versus, int PairedRounds, RatioInterval? Interval);
 
 /// <summary>The whole matrix: every trial in the order it ran, the cells, and the paired ratios.</summary>
@@ -50,6 +50,23 @@ public sealed record MatrixResult(
 {
     public MatrixCell Cell(MemoryQuantity limit, string knobSet) =>
         Cells.Single(c => c.Limit.Limit == limit && c.Knobs.Name == knobSet);
+
+    /// <summary>
+    /// The cell's failed rounds by outcome, e.g. <c>1 of 3 rounds oom-killed</c> or <c>1 of 3 rounds thrashing, 1
+    /// oom-killed</c>; null when every round survived.
+    /// </summary>
+    public string? FailedRounds(MatrixCell cell)
+    {
+        var failed = Trials.Where(t => t.Limit.Limit == cell.Limit.Limit && t.Knobs.Name == cell.Knobs.Name && t.Result.Outcome != TrialOutcome.Survived)
+            .GroupBy(t => t.Result.Outcome).OrderByDescending(g => g.Count()).ThenBy(g => g.Key)
+            .Select(g => (Count: g.Count(), Outcome: g.Key.ToKebab())).ToList();
+        if (failed.Count == 0)
+        {
+            return null;
+        }
+        var rest = string.Concat(failed.Skip(1).Select(f => $", {f.Count} {f.Outcome}"));
+        return $"{failed[0].Count} of {cell.Trials} rounds {failed[0].Outcome}{rest}";
+    }
 
     public TimeSpan TrialTime => Trials.Aggregate(TimeSpan.Zero, (sum, t) => sum + t.Result.WallTime);
 }

@@ -14,6 +14,11 @@ public static class PairedBootstrap
     /// </summary>
     public const int MinPairedRounds = 3;
 
+    /// <summary>The one wording, everywhere, for a comparison with fewer than <see cref="MinPairedRounds"/> paired rounds.</summary>
+    public static string TooFewRounds(int pairedRounds) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"too few paired rounds to tell ({pairedRounds} had both trials survive; a verdict needs {MinPairedRounds})");
+
     public static RatioInterval Interval(IReadOnlyList<double> ratios, int resamples, double confidence, int seed)
     {
         if (ratios.Count == 0 || ratios.Any(r => r <= 0 || double.IsNaN(r) || double.IsInfinity(r)))

@@ -131,7 +131,7 @@ public static partial class Recommender
         }
         var verdict = ratio.Interval switch
         {
-            null => $"too few paired rounds ({ratio.PairedRounds}) to tell",
+            null => PairedBootstrap.TooFewRounds(ratio.PairedRounds),
             { WithinNoise: true } i => F($"within noise, x{i.Estimate:0.00} req/s ({i.Confidence:P0} CI {i.Low:0.00}-{i.High:0.00})"),
             { Low: > 1 } i => F($"paid off, x{i.Estimate:0.00} req/s ({i.Confidence:P0} CI {i.Low:0.00}-{i.High:0.00})"),
             var i => F($"cost throughput, x{i.Estimate:0.00} req/s ({i.Confidence:P0} CI {i.Low:0.00}-{i.High:0.00})"),

@@ -94,12 +94,9 @@ public sealed class Study(ITrialExecutor? live, StudyFolder folder, TimeProvider
 
         if (edge is not null)
         {
-            // Every trial at a limit counts: the matrix's rounds can move the healthy edge up.
+            // Every trial at a limit counts: the matrix's rounds can move the survival and healthy edges up.
             (edge, var moved) = HealthEvidence.Reconcile(edge, matrix, spec.EdgeOptions());
-            if (moved is not null)
-            {
-                notes.Add(moved);
-            }
+            notes.AddRange(moved);
         }
         if (HealthEvidence.ShortLoadNote(baseline) is { } shortLoad)
         {

@@ -54,6 +54,10 @@ public static class SoakAnalysis
     {
         var fit = deciding.Fit;
         var rate = deciding.Describe();
+        if (fit.High < 0)
+        {
+            return new SoakVerdict(SoakVerdictKind.Stable, $"stable: {deciding.Name} falling {rate}, the 95 % interval wholly below 0");
+        }
         if (fit.Low <= 0)
         {
             return new SoakVerdict(SoakVerdictKind.Stable, $"stable: {deciding.Name} {rate}, the 95 % interval includes 0");
@@ -76,6 +80,7 @@ public static class SoakAnalysis
             {
                 LimitReachedAtSeconds = loadSeconds,
                 TimeToLimit = TimeSpan.Zero,
+                LatestTimeToLimit = TimeSpan.Zero,
             };
         }
         var seconds = left / fit.Slope;
@@ -85,6 +90,7 @@ public static class SoakAnalysis
         {
             LimitReachedAtSeconds = loadSeconds + seconds,
             TimeToLimit = TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2)),
+            LatestTimeToLimit = TimeSpan.FromSeconds(Math.Min(left / fit.Low, TimeSpan.MaxValue.TotalSeconds / 2)),
         };
     }
 

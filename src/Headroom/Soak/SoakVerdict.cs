@@ -24,4 +24,7 @@ public sealed record SoakVerdict(SoakVerdictKind Kind, string Text)
 
     /// <summary>How long after the end of the load the limit would be reached, at the fitted slope.</summary>
     public TimeSpan? TimeToLimit { get; init; }
+
+    /// <summary>The same at the slowest growth the trend's 95 % interval allows: the latest the limit would be reached.</summary>
+    public TimeSpan? LatestTimeToLimit { get; init; }
 }

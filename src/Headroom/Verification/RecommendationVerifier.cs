@@ -87,13 +87,24 @@ public sealed class RecommendationVerifier(ITrialExecutor trials, ITrialExecutor
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"verify {setting.Describe()}: {options.Sustain.TotalSeconds:0}-s run at {rate:#,0} req/s"));
         var soak = await SoakRun.RunAsync(sustained, new TrialRequest(setting.Limit, setting.Knobs) { Purpose = "verify sustained" },
             new SoakOptions { Rate = rate, Duration = options.Sustain }, progress, cancellationToken);
-        var failure = !soak.Trial.Survived
+        var failure = SustainedFailure(soak, rate, health, options.Sustain);
+        return new VerificationAttempt(setting, verified, soak, rate, failure);
+    }
+
+    /// <summary>
+    /// Why a sustained run fails verification (null: it passed): it died, it served less than the healthy share of its
+    /// rate, or its memory grew so fast that even the slowest growth in its trend's 95 % interval reaches the limit
+    /// within <see cref="VerifyOptions.ProjectionFactor"/> times the run.
+    /// </summary>
+    public static string? SustainedFailure(SoakResult soak, double rate, HealthCriteria health, TimeSpan sustain) =>
+        !soak.Trial.Survived
             ? $"the sustained run ended {soak.Trial.Outcome.ToKebab()} ({soak.Trial.Evidence})"
             : soak.Trial.Load is { } load && load.RequestsPerSecond < rate * health.ThroughputFraction
                 ? string.Create(CultureInfo.InvariantCulture, $"the sustained run served {load.RequestsPerSecond:#,0} of {rate:#,0} req/s (below {health.ThroughputFraction:P0})")
-                : null;
-        return new VerificationAttempt(setting, verified, soak, rate, failure);
-    }
+                : soak.Verdict is { Kind: SoakVerdictKind.Growing, LatestTimeToLimit: { } latest } && latest <= sustain * VerifyOptions.ProjectionFactor
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"even the slowest growth in its 95 % interval reaches the limit within {SoakAnalysis.About(latest.TotalSeconds)}, under {VerifyOptions.ProjectionFactor:0} times the {sustain.TotalSeconds:0}-s run")
+                    : null;
 
     private VerifiedTrial Judge(TrialResult result)
     {

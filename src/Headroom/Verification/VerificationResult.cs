@@ -46,9 +46,11 @@ public sealed record VerificationAttempt(VerifiedSetting Setting, IReadOnlyList<
         var served = s.Trial.Load is { } load && rate is { } r
             ? string.Create(CultureInfo.InvariantCulture, $", {load.RequestsPerSecond:#,0} of {r:#,0} req/s")
             : "";
-        var memory = s.Deciding is { } trend
-            ? $", memory {SoakTrend.WithSign(trend.Fit.Slope * (s.LoadSeconds - s.WarmupSeconds) / 1048576.0)} MiB"
-            : ", memory trend unknown (too few samples)";
+        var memory = s.Verdict.Kind == SoakVerdictKind.Growing
+            ? $", memory {s.Verdict.Text}; soak longer to tell a warm-up from a leak (headroom soak --from the study's folder{(rate is { } r2 ? string.Create(CultureInfo.InvariantCulture, $" --rate {r2:0}") : "")} --duration 1h)"
+            : s.Deciding is { } trend
+                ? $", memory {SoakTrend.WithSign(trend.Fit.Slope * (s.LoadSeconds - s.WarmupSeconds) / 1048576.0)} MiB"
+                : ", memory trend unknown (too few samples)";
         return $"{seconds}-s run: no OOM{served}{memory}";
     }
 }
@@ -68,7 +70,10 @@ public sealed record VerificationResult(IReadOnlyList<VerificationAttempt> Attem
         var lines = new List<string>();
         foreach (var attempt in Attempts.Where(a => !a.Passed))
         {
-            lines.Add($"not verified: {attempt.Describe()}: {attempt.Failure}");
+            // A sustained run that died is told whole by Describe (outcome and evidence): not twice.
+            lines.Add(attempt.Sustained is { Trial.Survived: false }
+                ? $"not verified: {attempt.Describe()}"
+                : $"not verified: {attempt.Describe()}: {attempt.Failure}");
         }
         if (DroppedRuntimeLimit is { } dropped)
         {

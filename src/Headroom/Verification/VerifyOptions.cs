@@ -26,6 +26,12 @@ public sealed record VerifyOptions
 
     public const double StepShare = 0.10;
 
+    /// <summary>
+    /// A sustained run whose memory grows so that even the slowest growth its 95 % interval allows reaches the limit
+    /// within this many times the run's length (5 min after a 30-s run) fails: a warm-up would rarely look like that.
+    /// </summary>
+    public const double ProjectionFactor = 10;
+
     /// <summary>The sustained run's rate: <see cref="Rate"/>, or the baseline's req/s rounded (at least 1).</summary>
     public double SustainedRate(Trials.TrialLoadSummary baseline) => Rate ?? Math.Max(1, Math.Round(baseline.RequestsPerSecond));
 

@@ -25,4 +25,22 @@ public sealed class StudyTablesTests
         Assert.Contains("healthy edge 14Mi", prose);
         Assert.DoesNotContain(prose, l => l.EndsWith(' '));
     }
+
+    [Fact]
+    public async Task MatrixRow_ShowsEveryFailedRound_AndTheClosingLineCountsTheVerification()
+    {
+        // As study 3 of measure-12: one of the three no-knob rounds at the edge thrashed, which `OOM 0 of 3` hid.
+        var study = Headroom.Tests.Experiments.RecordedGoTwin.WithMatrixRound(await Headroom.Tests.Experiments.RecordedGoTwin.LoadAsync(),
+            "12Mi", KnobSet.None.Name, 2, TrialOutcome.Thrashing, "crawling: 40.7 req/s against 10,000 unlimited, pgmajfault +347");
+        var console = new TestConsole().Width(200);
+
+        StudyTables.Render(console, StudyReport.From(study, new RecommendOptions()), showRecommendation: true, ("verification", TimeSpan.FromSeconds(54)));
+
+        var lines = console.Output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("OOM / failed", StringComparison.Ordinal));
+        var row = Assert.Single(lines, l => l.Contains("12Mi (edge)", StringComparison.Ordinal) && l.Contains(" none ", StringComparison.Ordinal));
+        Assert.Contains(" 0 / 1 of 3 ", row, StringComparison.Ordinal);
+        var total = Headroom.Reports.ReportFormat.Seconds(study.Elapsed + TimeSpan.FromSeconds(54));
+        Assert.Contains(lines, l => l.Contains($"wall time + 54.0 s of verification = {total}", StringComparison.Ordinal));
+    }
 }

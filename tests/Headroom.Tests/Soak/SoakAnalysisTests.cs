@@ -51,6 +51,17 @@ public class SoakAnalysisTests
     }
 
     [Fact]
+    public void FallingTrend_SaysFalling_NotThatItsIntervalIncludesZero()
+    {
+        // As the verification's 30-s runs of the C# sample read: -29.1 MiB/h (-50.6 to -9.7), wholly below 0.
+        var soak = SoakAnalysis.Analyze(Trial(t => 30 - 30 * t / 3600 + Noise(t), hours: 0.01), new SoakOptions { Rate = 100 });
+        Assert.Equal(SoakVerdictKind.Stable, soak.Verdict.Kind);
+        Assert.StartsWith("stable: charged falling -", soak.Verdict.Text, StringComparison.Ordinal);
+        Assert.EndsWith("the 95 % interval wholly below 0", soak.Verdict.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("includes 0", soak.Verdict.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Died_SaysHowAndWhen()
     {
         var soak = SoakAnalysis.Analyze(Trial(t => 20 + 300 * t / 3600, TrialOutcome.OomKilled, hours: 0.05), new SoakOptions { Rate = 100 });
