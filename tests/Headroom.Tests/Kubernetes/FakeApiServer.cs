@@ -44,6 +44,12 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
     /// <summary>PATCH is refused as RBAC refuses a Role without the patch verb.</summary>
     public bool ForbidPatch { get; set; }
 
+    /// <summary>
+    /// Nothing listens on the pod's port: the kubelet answers each port-forward connection on the port's error channel
+    /// with its dial error and closes it (kubelet's streaming portforward: "error forwarding port %d to pod %s, uid %v: %v").
+    /// </summary>
+    public bool PortForwardRefused { get; set; }
+
     /// <summary>The new pod is OOM-killed as it starts (CrashLoopBackOff): the rollout never completes.</summary>
     public bool OomOnStart { get; set; }
 
@@ -267,6 +273,13 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         foreach (byte channel in new byte[] { 0, 1 })
         {
             await socket.SendAsync(new byte[] { channel, (byte)(port & 0xff), (byte)(port >> 8) }, System.Net.WebSockets.WebSocketMessageType.Binary, true, ct);
+        }
+        if (PortForwardRefused)
+        {
+            var message = System.Text.Encoding.UTF8.GetBytes($"error forwarding port {port} to pod 0f3c9a1e, uid : failed to connect to localhost:{port} inside namespace 0f3c9a1e: connect: connection refused");
+            await socket.SendAsync((byte[])[1, .. message], System.Net.WebSockets.WebSocketMessageType.Binary, true, ct);
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, ct);
+            return;
         }
         using var pod = new System.Net.Sockets.TcpClient();
         await pod.ConnectAsync(System.Net.IPAddress.Loopback, Url.Port, ct);

@@ -147,7 +147,9 @@ public class K8sClusterBehaviourTests
 
         Assert.True(result.Outcome == TrialOutcome.Survived, result.Evidence);
         Assert.Equal(200, result.Load!.Succeeded);
-        Assert.True(fake.Retrying!.Retries >= 4, $"{fake.Retrying.Retries} retries");
+        // The 429 and the two 503s are always this handler's retries; the reset is too on a new connection, but on a
+        // reused one .NET's connection pool sends the GET again itself before any handler sees the error (seen in CI).
+        Assert.True(fake.Retrying!.Retries >= 3, $"{fake.Retrying.Retries} retries");
         var reads = fake.Requests.Where(r => r.Method == "GET" && r.Path.EndsWith("/deployments/sales", StringComparison.Ordinal)).Take(2).ToArray();
         Assert.True(reads[1].At - reads[0].At >= TimeSpan.FromSeconds(0.9), $"the retry came {reads[1].At - reads[0].At} after the 429 with Retry-After: 1");
     }

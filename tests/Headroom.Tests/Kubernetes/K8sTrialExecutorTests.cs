@@ -48,7 +48,8 @@ public class K8sTrialExecutorTests
         var after = fake.Deployment;
         Assert.Equal(original, Container(after).ToJsonString());
         Assert.False(after["metadata"]!["annotations"]!.AsObject().ContainsKey(SavedOriginal.Annotation));
-        Assert.False(after["spec"]!["template"]!["metadata"]!["annotations"]!.AsObject().ContainsKey(DeploymentPatches.TrialAnnotation));
+        // The template had no annotations before the run: the restore leaves none (not an empty map).
+        Assert.Null(after["spec"]!["template"]!["metadata"]!["annotations"]);
     }
 
     [Fact]
@@ -180,6 +181,26 @@ public class K8sTrialExecutorTests
         var forwards = fake.Requests.Where(r => r.Method == "WEBSOCKET").ToList();
         Assert.NotEmpty(forwards);
         Assert.All(forwards, r => Assert.Equal(("/api/v1/namespaces/default/pods/sales-5c4d2f8b9-x2k8q/portforward", "?ports=3000"), (r.Path, r.Query)));
+    }
+
+    [Fact]
+    public async Task PortForwardTheKubeletCannotDial_IsStartFailed_WithTheKubeletsReason()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.PortForwardRefused = true;
+        var local = Support.FreePort.Next();
+        TrialResult result;
+        await using (var executor = new K8sTrialExecutor(fake.Connect(), new DeploymentTarget("sales", "sales-api"),
+            HeyLoad.Parse($"-c 2 -n 30 http://127.0.0.1:{local}/app/work"),
+            fake.FastOptions() with { ReadyUrl = new Uri($"http://127.0.0.1:{local}/app/ready"), PortForwards = [(local, 3000)], ReadyTimeout = TimeSpan.FromSeconds(2) }))
+        {
+            result = await executor.RunAsync(new TrialRequest(MemoryQuantity.Parse("64Mi", "--limit"), KnobSet.None), null, ct);
+        }
+
+        Assert.Equal(TrialOutcome.StartFailed, result.Outcome);
+        Assert.Contains("(port-forward: the kubelet said: error forwarding port 3000 to pod", result.Evidence, StringComparison.Ordinal);
+        Assert.Contains("connection refused", result.Evidence, StringComparison.Ordinal);
     }
 
     [Fact]

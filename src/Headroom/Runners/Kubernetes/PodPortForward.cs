@@ -75,16 +75,47 @@ public sealed class PodPortForward : IAsyncDisposable
             // a kept-alive connection here, and the second hung until the load's timeout.
             using var fromPod = demuxer.GetStream((byte?)0, null);
             using var toPod = demuxer.GetStream(null, (byte?)0);
+            using var kubeletErrors = demuxer.GetStream((byte?)1, null);
             var local = client.GetStream();
             using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var kubeletError = ReadKubeletErrorAsync(kubeletErrors, done.Token);
             var up = local.CopyToAsync(toPod, done.Token);
             var down = fromPod.CopyToAsync(local, done.Token);
-            await Task.WhenAny(up, down);
+            var first = await Task.WhenAny(up, down, kubeletError);
+            if (first == down)
+            {
+                // The kubelet writes why it could not reach the pod's port on the error channel, then closes the
+                // stream: the data side may end first, so give the error a moment to arrive.
+                await Task.WhenAny(kubeletError, Task.Delay(KubeletErrorWait, CancellationToken.None));
+            }
+            if (kubeletError.IsCompletedSuccessfully && kubeletError.Result is { Length: > 0 } message)
+            {
+                LastError = $"the kubelet said: {message}";
+            }
             await done.CancelAsync();
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or System.Net.WebSockets.WebSocketException or HttpRequestException or k8s.Autorest.HttpOperationException)
         {
             LastError = e.Message;
+        }
+    }
+
+    private static readonly TimeSpan KubeletErrorWait = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The port's error channel (channel 1 of v4.channel.k8s.io): empty while the connection is carried, the kubelet's
+    /// reason (e.g. <c>error forwarding port 3000 to pod …: connection refused</c>) when it could not dial the pod.
+    /// </summary>
+    private static async Task<string> ReadKubeletErrorAsync(Stream errors, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(errors, leaveOpen: true);
+        try
+        {
+            return (await reader.ReadToEndAsync(cancellationToken)).Trim();
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.WebSockets.WebSocketException)
+        {
+            return "";
         }
     }
 
