@@ -28,9 +28,13 @@ internal static class KubernetesRunnerOptions
 
     public static readonly Option<bool> AllowServiceTraffic = new("--allow-service-traffic") { Description = "With --runner k8s: patch a Deployment whose pods a Service in the namespace selects (they serve its real traffic at each trial's limit). Refused otherwise; --parallel uses clones, which no Service selects." };
 
+    public static readonly Option<bool> AllowAutoscaler = new("--allow-autoscaler") { Description = "With --runner k8s: patch a Deployment that a HorizontalPodAutoscaler scales (its utilization is relative to the request each trial changes, so it would add or remove replicas during the study). Refused otherwise; --parallel uses clones, which are not its target." };
+
+    public static readonly Option<bool> AllowGitOps = new("--allow-gitops") { Description = "With --runner k8s: patch a Deployment that Argo CD or Flux applied (recognised by their tracking annotation or labels; with self-heal they may revert a trial's patch mid-trial). Refused otherwise; pause its sync/self-heal, or --parallel uses clones, which are not in Git." };
+
     public static readonly Option<bool> ClonePvcAsEmptyDir = new("--clone-pvc-as-emptydir") { Description = "With --parallel: give each clone an emptyDir where the Deployment mounts a PersistentVolumeClaim (refused otherwise: Multi-Attach, or clones writing its data)." };
 
-    public static IEnumerable<Option> All => [Deployment, Container, Namespace, Context, Url, RolloutTimeout, AllowLiveReplicas, AllowServiceTraffic, ClonePvcAsEmptyDir];
+    public static IEnumerable<Option> All => [Deployment, Container, Namespace, Context, Url, RolloutTimeout, AllowLiveReplicas, AllowServiceTraffic, AllowAutoscaler, AllowGitOps, ClonePvcAsEmptyDir];
 
     public static bool IsKubernetes(ParseResult parsed) => parsed.GetValue(ContainerRunnerOptions.Runner) == "k8s";
 
@@ -60,6 +64,8 @@ internal static class KubernetesRunnerOptions
         RolloutTimeout = parsed?.GetValue(RolloutTimeout) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(5),
         AllowLiveReplicas = parsed?.GetValue(AllowLiveReplicas) ?? false,
         AllowServiceTraffic = parsed?.GetValue(AllowServiceTraffic) ?? false,
+        AllowAutoscaler = parsed?.GetValue(AllowAutoscaler) ?? false,
+        AllowGitOps = parsed?.GetValue(AllowGitOps) ?? false,
         PvcAsEmptyDir = parsed?.GetValue(ClonePvcAsEmptyDir) ?? false,
         ReadyTimeout = local.ReadyTimeout,
         Hold = local.Hold,

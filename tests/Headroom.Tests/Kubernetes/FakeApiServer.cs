@@ -346,6 +346,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             {
                 return services;
             }
+            if (AutoscalersApi(method, path) is { } autoscalers)
+            {
+                return autoscalers;
+            }
             var revision = Revision();
             var hash = Hash(revision);
             var podName = $"sales-{hash}-x2k8q";

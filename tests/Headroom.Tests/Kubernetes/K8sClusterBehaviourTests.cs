@@ -284,6 +284,88 @@ public class K8sClusterBehaviourTests
         Assert.Equal(2, fake.Requests.Count(r => r.Path == "/api/v1/namespaces/default/services"));
     }
 
+    /// <summary>
+    /// An HPA's scaleTargetRef names its target by kind and name (autoscaling/v2), and a Resource metric's utilization
+    /// is a percentage of the pods' request (pkg/controller/podautoscaler/replica_calculator.go), so an HPA on the
+    /// live Deployment would scale it as each trial changes the request: refused, unless --allow-autoscaler.
+    /// </summary>
+    [Fact]
+    public async Task AutoscalerTargetingTheDeployment_IsRefusedNamingIt_UnlessAllowed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.AddAutoscaler("billing", "Deployment", "billing");
+        fake.AddAutoscaler("sales-set", "StatefulSet", "sales");
+        fake.AddAutoscaler("sales-memory", "Deployment", "sales");
+
+        await using (var executor = Executor(fake, "-c 1 -n 5"))
+        {
+            var error = await Assert.ThrowsAsync<UserInputException>(() => executor.RunAsync(At("64Mi"), null, ct));
+            Assert.Equal("deployment/sales is scaled by HorizontalPodAutoscaler sales-memory: its utilization is relative to the memory/cpu request Headroom changes, so it would scale the Deployment during the study; use --parallel N (clones are not its target) or --allow-autoscaler",
+                error.Message);
+        }
+        fake.ForbidAutoscalers = true;
+        await using (var executor = Executor(fake, "-c 1 -n 5"))
+        {
+            var error = await Assert.ThrowsAsync<UserInputException>(() => executor.RunAsync(At("64Mi"), null, ct));
+            Assert.Equal("cannot list horizontalpodautoscalers in namespace default (403) to check whether one scales deployment/sales: grant list on horizontalpodautoscalers in autoscaling (deploy/k8s/rbac/role.yaml), or pass --allow-autoscaler if you know none does",
+                error.Message);
+        }
+        Assert.Empty(fake.Patches);
+
+        TrialResult result;
+        await using (var executor = Executor(fake, "-c 1 -n 5", fake.FastOptions() with { AllowAutoscaler = true, RolloutTimeout = TimeSpan.FromMinutes(2) }))
+        {
+            result = await executor.RunAsync(At("64Mi"), null, ct);
+        }
+        Assert.True(result.Outcome == TrialOutcome.Survived, result.Evidence);
+        Assert.NotEmpty(fake.Patches);
+        // With the flag the autoscalers are not even listed (the two refused runs listed them once each).
+        Assert.Equal(2, fake.Requests.Count(r => r.Path == "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers"));
+    }
+
+    /// <summary>
+    /// Argo CD tracks what it applied by the argocd.argoproj.io/tracking-id annotation (its default method) or a
+    /// configured label such as argocd.argoproj.io/instance (argo-cd.readthedocs.io, user-guide/resource_tracking);
+    /// Flux labels it with kustomize.toolkit.fluxcd.io/name or helm.toolkit.fluxcd.io/name (fluxcd/helm-controller#238).
+    /// With self-heal they put Git's spec back mid-trial: refused, unless --allow-gitops. app.kubernetes.io/instance
+    /// alone (Helm sets it too) is not refused.
+    /// </summary>
+    [Theory]
+    [InlineData("annotations", "argocd.argoproj.io/tracking-id", "shop:apps/Deployment:default/sales", "Argo CD (annotation argocd.argoproj.io/tracking-id=shop:apps/Deployment:default/sales)")]
+    [InlineData("labels", "argocd.argoproj.io/instance", "shop", "Argo CD (label argocd.argoproj.io/instance=shop)")]
+    [InlineData("labels", "kustomize.toolkit.fluxcd.io/name", "apps", "Flux Kustomization (label kustomize.toolkit.fluxcd.io/name=apps)")]
+    [InlineData("labels", "helm.toolkit.fluxcd.io/name", "sales", "Flux HelmRelease (label helm.toolkit.fluxcd.io/name=sales)")]
+    public async Task DeploymentAppliedByGitOps_IsRefusedNamingTheController_UnlessAllowed(string map, string key, string value, string named)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeApiServer.StartAsync(ct);
+        fake.Edit(d =>
+        {
+            var metadata = d["metadata"]!.AsObject();
+            var marks = metadata[map]?.AsObject() ?? [];
+            marks["app.kubernetes.io/instance"] = "shop";
+            marks[key] = value;
+            metadata[map] = marks;
+        });
+
+        await using (var executor = Executor(fake, "-c 1 -n 5"))
+        {
+            var error = await Assert.ThrowsAsync<UserInputException>(() => executor.RunAsync(At("64Mi"), null, ct));
+            Assert.Equal($"deployment/sales is managed by {named}: with self-heal it may revert each trial's patch; pause its sync/self-heal for the study, or use --parallel N (clones are not in Git) or --allow-gitops",
+                error.Message);
+        }
+        Assert.Empty(fake.Patches);
+
+        TrialResult result;
+        await using (var executor = Executor(fake, "-c 1 -n 5", fake.FastOptions() with { AllowGitOps = true, RolloutTimeout = TimeSpan.FromMinutes(2) }))
+        {
+            result = await executor.RunAsync(At("64Mi"), null, ct);
+        }
+        Assert.True(result.Outcome == TrialOutcome.Survived, result.Evidence);
+        Assert.NotEmpty(fake.Patches);
+    }
+
     [Fact]
     public async Task FailedRestore_SaysTheExactRestoreCommand()
     {

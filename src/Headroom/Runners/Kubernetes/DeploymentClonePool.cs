@@ -41,7 +41,7 @@ public sealed class DeploymentClonePool : IConcurrentTrialExecutor, IAsyncDispos
         CloneNames = [.. Enumerable.Range(1, slots.Count).Select(i => DeploymentClones.Name(target.Name, i))];
         // A clone's labels drop the Deployment's selector (DeploymentClones): the Services that select the original do not select it.
         _pool = new TrialPool([.. slots.Select((s, i) => (ITrialExecutor)new CloneSlot(this, new K8sTrialExecutor(
-            connection, new DeploymentTarget(CloneNames[i], target.Container), s.Load, s.Options with { RestoreOriginal = false, AllowServiceTraffic = true })))]);
+            connection, new DeploymentTarget(CloneNames[i], target.Container), s.Load, s.Options with { RestoreOriginal = false, AllowServiceTraffic = true, AllowAutoscaler = true, AllowGitOps = true })))]);
     }
 
     public int Slots => _pool.Slots;

@@ -78,6 +78,18 @@ public sealed record K8sRunnerOptions : TrialOptions
     public bool AllowServiceTraffic { get; init; }
 
     /// <summary>
+    /// Patch a Deployment that a HorizontalPodAutoscaler scales (<c>--allow-autoscaler</c>; false): its utilization is
+    /// relative to the request each trial changes (<see cref="Autoscalers"/>). Clones are not its target.
+    /// </summary>
+    public bool AllowAutoscaler { get; init; }
+
+    /// <summary>
+    /// Patch a Deployment that Argo CD or Flux applied (<c>--allow-gitops</c>; false): with self-heal it may revert a
+    /// trial's patch (<see cref="GitOpsOwners"/>). Clones are not in Git.
+    /// </summary>
+    public bool AllowGitOps { get; init; }
+
+    /// <summary>
     /// <c>--clone-pvc-as-emptydir</c>: give <c>--parallel</c> clones an emptyDir where the Deployment mounts a
     /// PersistentVolumeClaim (refused otherwise).
     /// </summary>

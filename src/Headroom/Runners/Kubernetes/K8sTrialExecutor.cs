@@ -44,8 +44,14 @@ public sealed class K8sTrialExecutor(KubeConnection connection, DeploymentTarget
     private async Task<TrialResult> RunCoreAsync(TrialRequest request, int trial, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var services = trial == 1 ? await ServiceSelection.ListAsync(connection, target.Name, options, cancellationToken) : null;
+        var autoscalers = trial == 1 ? await Autoscalers.ListAsync(connection, target.Name, options, cancellationToken) : null;
         var patched = await DeploymentWriter.PatchForTrialAsync(connection, target, options, request, DeploymentPatches.NewTrialId(trial),
-            _restore.Patched, cancellationToken, d => ServiceSelection.Refuse(d, services));
+            _restore.Patched, cancellationToken, d =>
+            {
+                ServiceSelection.Refuse(d, services);
+                Autoscalers.Refuse(d, autoscalers);
+                GitOpsOwners.Refuse(d, options);
+            });
         progress?.Report($"patched {target.Describe()}: memory {request.Limit?.ToString() ?? "unlimited"}, knobs {request.Knobs.Name}; waiting for the rollout");
         await using var host = new PodTrialHost(connection, target, patched, options,
             pod =>
