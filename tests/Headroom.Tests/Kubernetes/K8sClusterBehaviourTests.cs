@@ -336,7 +336,8 @@ public class K8sClusterBehaviourTests
     [InlineData("labels", "argocd.argoproj.io/instance", "shop", "Argo CD (label argocd.argoproj.io/instance=shop)")]
     [InlineData("labels", "kustomize.toolkit.fluxcd.io/name", "apps", "Flux Kustomization (label kustomize.toolkit.fluxcd.io/name=apps)")]
     [InlineData("labels", "helm.toolkit.fluxcd.io/name", "sales", "Flux HelmRelease (label helm.toolkit.fluxcd.io/name=sales)")]
-    public async Task DeploymentAppliedByGitOps_IsRefusedNamingTheController_UnlessAllowed(string map, string key, string value, string named)
+    [InlineData("labels", "app.kubernetes.io/instance", "shop", null)]
+    public async Task DeploymentAppliedByGitOps_IsRefusedNamingTheController_UnlessAllowed(string map, string key, string value, string? named)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var fake = await FakeApiServer.StartAsync(ct);
@@ -349,16 +350,18 @@ public class K8sClusterBehaviourTests
             metadata[map] = marks;
         });
 
-        await using (var executor = Executor(fake, "-c 1 -n 5"))
+        if (named is not null)
         {
-            var error = await Assert.ThrowsAsync<UserInputException>(() => executor.RunAsync(At("64Mi"), null, ct));
+            await using var refused = Executor(fake, "-c 1 -n 5");
+            var error = await Assert.ThrowsAsync<UserInputException>(() => refused.RunAsync(At("64Mi"), null, ct));
             Assert.Equal($"deployment/sales is managed by {named}: with self-heal it may revert each trial's patch; pause its sync/self-heal for the study, or use --parallel N (clones are not in Git) or --allow-gitops",
                 error.Message);
+            Assert.Empty(fake.Patches);
         }
-        Assert.Empty(fake.Patches);
 
+        // With the flag, or with only the app.kubernetes.io/instance label (Helm sets it too), the trial runs.
         TrialResult result;
-        await using (var executor = Executor(fake, "-c 1 -n 5", fake.FastOptions() with { AllowGitOps = true, RolloutTimeout = TimeSpan.FromMinutes(2) }))
+        await using (var executor = Executor(fake, "-c 1 -n 5", fake.FastOptions() with { AllowGitOps = named is not null, RolloutTimeout = TimeSpan.FromMinutes(2) }))
         {
             result = await executor.RunAsync(At("64Mi"), null, ct);
         }

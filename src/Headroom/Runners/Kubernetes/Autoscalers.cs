@@ -1,5 +1,4 @@
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace Headroom.Runners.Kubernetes;
@@ -16,22 +15,10 @@ public static class Autoscalers
     /// The namespace's HorizontalPodAutoscalers, to check the Deployment against before its first patch; null when
     /// <see cref="K8sRunnerOptions.AllowAutoscaler"/> (nothing to check). A 403 is a one-line error.
     /// </summary>
-    public static async Task<IReadOnlyList<V2HorizontalPodAutoscaler>?> ListAsync(KubeConnection connection, string deployment, K8sRunnerOptions options, CancellationToken cancellationToken)
-    {
-        if (options.AllowAutoscaler)
-        {
-            return null;
-        }
-        try
-        {
-            return (await connection.Client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(connection.Namespace, cancellationToken: cancellationToken)).Items.ToList();
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden)
-        {
-            throw new UserInputException(
-                $"cannot list horizontalpodautoscalers in namespace {connection.Namespace} (403) to check whether one scales deployment/{deployment}: grant list on horizontalpodautoscalers in autoscaling (deploy/k8s/rbac/role.yaml), or pass --allow-autoscaler if you know none does", e);
-        }
-    }
+    public static Task<IReadOnlyList<V2HorizontalPodAutoscaler>?> ListAsync(KubeConnection connection, string deployment, K8sRunnerOptions options, CancellationToken cancellationToken) =>
+        ClusterRefusals.ListUnlessAllowedAsync<V2HorizontalPodAutoscaler>(options.AllowAutoscaler,
+            async () => (await connection.Client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(connection.Namespace, cancellationToken: cancellationToken)).Items,
+            $"cannot list horizontalpodautoscalers in namespace {connection.Namespace} (403) to check whether one scales deployment/{deployment}: grant list on horizontalpodautoscalers in autoscaling (deploy/k8s/rbac/role.yaml), or pass --allow-autoscaler if you know none does");
 
     /// <summary>Throws a one-line <see cref="UserInputException"/> naming the first HorizontalPodAutoscaler whose target is the Deployment.</summary>
     public static void Refuse(V1Deployment deployment, IReadOnlyList<V2HorizontalPodAutoscaler>? autoscalers)

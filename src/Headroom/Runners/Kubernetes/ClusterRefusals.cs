@@ -28,4 +28,24 @@ internal static class ClusterRefusals
             throw connection.Refused(e, advice);
         }
     }
+
+    /// <summary>
+    /// A namespace list checked before the first patch (Services, HorizontalPodAutoscalers): null when the user's flag
+    /// allows what it would refuse (nothing to list); a 403 is a one-line error with <paramref name="forbidden"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<T>?> ListUnlessAllowedAsync<T>(bool allowed, Func<Task<IEnumerable<T>>> list, string forbidden)
+    {
+        if (allowed)
+        {
+            return null;
+        }
+        try
+        {
+            return [.. await list()];
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden)
+        {
+            throw new UserInputException(forbidden, e);
+        }
+    }
 }

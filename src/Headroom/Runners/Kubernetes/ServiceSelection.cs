@@ -1,5 +1,4 @@
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace Headroom.Runners.Kubernetes;
@@ -16,22 +15,10 @@ public static class ServiceSelection
     /// The namespace's Services, to check the Deployment against before its first patch; null when
     /// <see cref="K8sRunnerOptions.AllowServiceTraffic"/> (nothing to check). A 403 is a one-line error.
     /// </summary>
-    public static async Task<IReadOnlyList<V1Service>?> ListAsync(KubeConnection connection, string deployment, K8sRunnerOptions options, CancellationToken cancellationToken)
-    {
-        if (options.AllowServiceTraffic)
-        {
-            return null;
-        }
-        try
-        {
-            return (await connection.Client.CoreV1.ListNamespacedServiceAsync(connection.Namespace, cancellationToken: cancellationToken)).Items.ToList();
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.Forbidden)
-        {
-            throw new UserInputException(
-                $"cannot list services in namespace {connection.Namespace} (403) to check whether one sends real traffic to deployment/{deployment}'s pods: grant list on services (deploy/k8s/rbac/role.yaml), or pass --allow-service-traffic if you know none does", e);
-        }
-    }
+    public static Task<IReadOnlyList<V1Service>?> ListAsync(KubeConnection connection, string deployment, K8sRunnerOptions options, CancellationToken cancellationToken) =>
+        ClusterRefusals.ListUnlessAllowedAsync<V1Service>(options.AllowServiceTraffic,
+            async () => (await connection.Client.CoreV1.ListNamespacedServiceAsync(connection.Namespace, cancellationToken: cancellationToken)).Items,
+            $"cannot list services in namespace {connection.Namespace} (403) to check whether one sends real traffic to deployment/{deployment}'s pods: grant list on services (deploy/k8s/rbac/role.yaml), or pass --allow-service-traffic if you know none does");
 
     /// <summary>Throws a one-line <see cref="UserInputException"/> naming the first of the Services that selects the Deployment's pod template.</summary>
     public static void Refuse(V1Deployment deployment, IReadOnlyList<V1Service>? services)
