@@ -63,6 +63,12 @@ public static class StatsEndpointBody
         {
             throw new UserInputException($"{url} broke off its answer: {e.Message.ReplaceLineEndings(" ")}", e);
         }
+        catch (SocketException e) when (!ct.IsCancellationRequested)
+        {
+            // HttpClient lets a bare SocketException out when the connection is reset just after connecting (its pool
+            // reads the socket's RemoteEndPoint: ENOTCONN); a target dying under its limit does that.
+            throw new UserInputException($"cannot reach {url}: {e.Message}; is the service running and the port right?", e);
+        }
     }
 
     private static UserInputException TooLarge(Uri url, int maxBytes) =>

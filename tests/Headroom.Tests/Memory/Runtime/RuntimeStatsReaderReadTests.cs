@@ -35,6 +35,27 @@ public class RuntimeStatsReaderReadTests
     }
 
     [Fact]
+    public async Task ReadAsync_BareSocketExceptionFromTheConnectionPool_IsOneLineUserInput()
+    {
+        // Seen in CI: HttpConnectionPool read RemoteEndPoint of a socket reset just after connecting and threw
+        // SocketException (107) unwrapped, which ended a study as "unexpected error".
+        using var http = new HttpClient(new ThrowingHandler(new SocketException(107)));
+        var url = new Uri("http://127.0.0.1:9/debug/vars");
+
+        var error = await Assert.ThrowsAsync<UserInputException>(() =>
+            StatsEndpointBody.ReadAsync(http, url, TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"cannot reach {url}: ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    private sealed class ThrowingHandler(Exception error) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromException<HttpResponseMessage>(error);
+    }
+
+    [Fact]
     public async Task ReadAsync_NotFound_ThrowsUserInputWithTheStatus()
     {
         using var server = await OneShotServer.StartAsync(404, "404 page not found", "text/plain", TestContext.Current.CancellationToken);
