@@ -28,9 +28,6 @@ public sealed class SalesApiStudyTests() : TempFolderTest("headroom-e2e-study-")
         var summary = JsonSerializer.Deserialize<StudySummary>(
             await File.ReadAllTextAsync(Path.Combine(folder, SummaryJson.FileName), TestContext.Current.CancellationToken), StudyJson.Options)!;
         Assert.Equal("survived", summary.BaselineOutcome);
-        // The recommendation was run before it was printed.
-        Assert.NotNull(summary.Verification);
-        Assert.Contains(summary.Verification.Lines, l => l.StartsWith("verified: ", StringComparison.Ordinal) || l.StartsWith("no setting verified", StringComparison.Ordinal));
         var edge = Assert.IsType<EdgeSummary>(summary.Edge);
         var survival = Assert.NotNull(edge.SurvivalEdge);
         // Measured here: the sample's cold edge is about 32 MiB, its unlimited peak about 46 MiB.
@@ -54,16 +51,26 @@ public sealed class SalesApiStudyTests() : TempFolderTest("headroom-e2e-study-")
             Assert.False(string.IsNullOrEmpty(edge.Message), "no healthy edge, and no message saying why");
         }
 
-        var recommendation = Assert.IsType<RecommendationSummary>(summary.Recommendation);
-        var container = KubernetesYaml.Deserialize<V1Container>(Assert.IsType<string>(recommendation.ContainerYaml));
-        var limit = container.Resources.Limits["memory"].ToInt64();
-        Assert.True(limit >= survival.Bytes, $"recommended {limit} bytes is below the survival edge {survival}");
-        Assert.Equal(container.Resources.Limits["memory"], container.Resources.Requests["memory"]);
-
         var trials = File.ReadLines(Path.Combine(folder, StudyFolder.ResultsFile)).Count(l => l.Length > 0);
         Assert.Equal(summary.Trials, trials);
         Assert.True(File.Exists(Path.Combine(folder, "report.html")));
         Assert.True(File.Exists(Path.Combine(folder, MarkdownReport.FileName)));
         Assert.Empty(CgroupRequirement.LeftBehind(cgroups));
+
+        if (edge.HealthyEdge is null)
+        {
+            // One matrix round per cell (the CI setting) can fail every limit above the edge search's healthy edge on a
+            // busy machine: then there is nothing to recommend or verify, and every report says why (asserted above).
+            Assert.Null(summary.Verification);
+            return;
+        }
+        // The recommendation was run before it was printed.
+        Assert.True(summary.Verification is not null, $"no verification; the study printed:\n{stdout}");
+        Assert.Contains(summary.Verification.Lines, l => l.StartsWith("verified: ", StringComparison.Ordinal) || l.StartsWith("no setting verified", StringComparison.Ordinal));
+        var recommendation = Assert.IsType<RecommendationSummary>(summary.Recommendation);
+        var container = KubernetesYaml.Deserialize<V1Container>(Assert.IsType<string>(recommendation.ContainerYaml));
+        var limit = container.Resources.Limits["memory"].ToInt64();
+        Assert.True(limit >= survival.Bytes, $"recommended {limit} bytes is below the survival edge {survival}");
+        Assert.Equal(container.Resources.Limits["memory"], container.Resources.Requests["memory"]);
     }
 }
